@@ -1,0 +1,121 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Osprey: an out-of-tree DRM driver and the GPU model it drives.
+#
+#   make            modules, tools and tests
+#   make run        boot a guest and show the driver at work
+#   make check      the whole test suite in a guest
+#   make shell      a shell in a guest with the modules loaded
+#   make lint       checkpatch --strict, W=1 + sparse, kernel-doc
+#   make install    modules into /lib/modules/$(KVER)/updates, uapi header
+#   make deps       apt-get install what all of the above needs
+#
+# KVER is the kernel to build for; by default the newest Debian 12 6.12
+# kernel whose image and headers can be installed. KDIR is its build tree.
+
+ifeq ($(KVER),)
+KVER := $(shell tools/vm/kver.sh 2>/dev/null)
+endif
+export KVER
+KDIR ?= /lib/modules/$(KVER)/build
+
+BUILD := build
+OSPREY_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/osprey
+PREFIX ?= /usr/local
+
+CFLAGS_USER := -O2 -g -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \
+	-Iuapi $(shell pkg-config --cflags libdrm 2>/dev/null)
+LDLIBS_USER := $(shell pkg-config --libs libdrm 2>/dev/null) -lpthread
+
+IGT_LIB_SRCS := $(wildcard igt-tests/lib/*.c)
+IGT_LIB_HDRS := $(wildcard igt-tests/lib/*.h)
+IGT_TESTS := $(patsubst igt-tests/%.c,$(BUILD)/igt-tests/%,$(wildcard igt-tests/*.c))
+IGT_SELFTEST := $(BUILD)/igt-tests/igt_selftest
+TOOLS := $(BUILD)/tools/ospreyctl
+GUEST_BINS := $(IGT_TESTS) $(IGT_SELFTEST) $(TOOLS)
+
+KOS := osprey_sim.ko osprey.ko
+GATES_KO := tools/vm/gates/osprey_gates.ko
+
+KERNEL_SRCS := $(wildcard drm/*.c hw/*.c gem/*.c coredump/*.c include/*.h) \
+	uapi/osprey_drm.h
+USER_SRCS := $(wildcard tools/*/*.c igt-tests/*.c igt-tests/lib/*.c \
+	igt-tests/lib/*.h igt-tests/lib/tests/*.c tools/vm/gates/*.c)
+
+VM := python3 tools/vm/vm.py
+VM_ARGS = --kver $(KVER) --kos $(KOS) $(GATES_KO) --bins $(GUEST_BINS) \
+	--workdir $(BUILD)/vm
+
+.PHONY: all modules tools tests deps run check shell lint install clean \
+	_run _check _shell
+
+all: modules tools tests
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/tools/vm/gates modules
+
+tools: $(TOOLS)
+
+tests: $(IGT_TESTS) $(IGT_SELFTEST)
+
+$(BUILD)/tools/ospreyctl: tools/ospreyctl/*.c uapi/osprey_drm.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_USER) -o $@ $(filter %.c,$^) $(LDLIBS_USER)
+
+$(BUILD)/igt-tests/%: igt-tests/%.c $(IGT_LIB_SRCS) $(IGT_LIB_HDRS) uapi/osprey_drm.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_USER) -Iigt-tests/lib -o $@ $< $(IGT_LIB_SRCS) $(LDLIBS_USER)
+
+$(IGT_SELFTEST): igt-tests/lib/tests/igt_selftest.c $(IGT_LIB_SRCS) $(IGT_LIB_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_USER) -Iigt-tests/lib -o $@ $< $(IGT_LIB_SRCS) $(LDLIBS_USER)
+
+deps:
+	@tools/vm/deps.sh $(KVER)
+
+# run, check and shell install their dependencies first, then build and boot
+# in a sub-make, so that KVER is known even on a machine that had no kernel.
+run check shell: deps
+	@$(MAKE) --no-print-directory KVER= _$@
+
+_run: all
+	@$(VM) run $(VM_ARGS)
+
+_check: all
+	@$(VM) check $(VM_ARGS)
+
+_shell: all
+	@$(VM) shell $(VM_ARGS)
+
+CHECKPATCH := $(OSPREY_CACHE)/checkpatch/scripts/checkpatch.pl
+KERNEL_DOC := $(KDIR)/scripts/kernel-doc
+
+$(CHECKPATCH):
+	@mkdir -p $(OSPREY_CACHE)/checkpatch
+	tar -xJf /usr/src/linux-source-6.12.tar.xz -C $(OSPREY_CACHE)/checkpatch \
+		--strip-components=1 linux-source-6.12/scripts/checkpatch.pl \
+		linux-source-6.12/scripts/spelling.txt \
+		linux-source-6.12/scripts/const_structs.checkpatch
+
+lint: $(CHECKPATCH)
+	@echo "lint: checkpatch --strict"
+	@$(CHECKPATCH) --strict --no-tree --quiet --show-types \
+		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG \
+		-f $(KERNEL_SRCS) $(USER_SRCS)
+	@echo "lint: W=1 C=2 (sparse)"
+	@$(MAKE) -s -C $(KDIR) M=$(CURDIR) W=1 C=2 modules 2>&1 | \
+		tee $(BUILD)/lint-build.log | { ! grep -E 'warning|error'; }
+	@echo "lint: kernel-doc"
+	@$(KERNEL_DOC) -none -Wall $(KERNEL_SRCS) 2>&1 | { ! grep .; }
+	@echo "lint: clean"
+
+install: modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates modules_install
+	depmod -a $(KVER)
+	install -D -m 0644 uapi/osprey_drm.h $(DESTDIR)$(PREFIX)/include/drm/osprey_drm.h
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/tools/vm/gates clean
+	rm -rf $(BUILD)

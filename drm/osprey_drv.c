@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Copyright (C) 2026 The Osprey authors */
+
+/**
+ * DOC: Osprey DRM driver
+ *
+ * The platform driver for "osprey" devices. Probe identifies the GPU through
+ * its identity registers, checks the register bus and the interrupt line,
+ * and registers a DRM device with a primary and a render node.
+ *
+ * Hot-unplug: remove calls drm_dev_unplug(), so every ioctl that starts
+ * afterwards fails with -ENODEV (the DRM core refuses its own ioctls and the
+ * driver's ioctls are guarded by drm_dev_enter()). The &struct osprey_device
+ * lives on until the last open file is closed; nothing reaches the hardware
+ * after remove has returned.
+ */
+
+#include <linux/interrupt.h>
+#include <linux/module.h>
+#include <linux/platform_device.h>
+
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_ioctl.h>
+#include <drm/drm_print.h>
+
+#include "osprey_drm.h"
+#include "osprey_drv.h"
+
+#define OSPREY_SCRATCH_PATTERN	0x5a0f00f5u
+#define OSPREY_IRQ_CHECK_TIMEOUT_MS	1000
+
+static irqreturn_t osprey_irq_handler(int irq, void *arg)
+{
+	struct osprey_device *odev = arg;
+	u32 status = osprey_read(odev, OSPREY_REG_IRQ_STATUS);
+
+	if (!status)
+		return IRQ_NONE;
+
+	osprey_write(odev, OSPREY_REG_IRQ_CLEAR, status);
+	atomic_inc(&odev->irq_count);
+
+	if (status & OSPREY_IRQ_SOFT)
+		complete(&odev->soft_irq_seen);
+
+	return IRQ_HANDLED;
+}
+
+static int osprey_identify(struct osprey_device *odev)
+{
+	struct drm_device *drm = &odev->drm;
+	u32 magic = osprey_read(odev, OSPREY_REG_MAGIC);
+
+	if (magic != OSPREY_MAGIC) {
+		drm_err(drm, "no Osprey GPU here: magic 0x%08x\n", magic);
+		return -ENODEV;
+	}
+
+	odev->info.model = osprey_read(odev, OSPREY_REG_MODEL);
+	odev->info.revision = osprey_read(odev, OSPREY_REG_REVISION);
+	odev->info.features = osprey_read(odev, OSPREY_REG_FEATURES);
+	odev->info.num_engines = osprey_read(odev, OSPREY_REG_NUM_ENGINES);
+
+	osprey_write(odev, OSPREY_REG_SCRATCH, OSPREY_SCRATCH_PATTERN);
+	if (osprey_read(odev, OSPREY_REG_SCRATCH) != OSPREY_SCRATCH_PATTERN) {
+		drm_err(drm, "register bus check failed\n");
+		return -EIO;
+	}
+
+	drm_info(drm, "Osprey model 0x%04x revision 0x%04x, %u engine(s)\n",
+		 odev->info.model, odev->info.revision, odev->info.num_engines);
+	return 0;
+}
+
+/* Raise a software interrupt and wait for it: proves the line is wired. */
+static int osprey_irq_init(struct osprey_device *odev,
+			   struct platform_device *pdev)
+{
+	struct drm_device *drm = &odev->drm;
+	int err;
+
+	init_completion(&odev->soft_irq_seen);
+
+	odev->irq = platform_get_irq(pdev, 0);
+	if (odev->irq < 0)
+		return odev->irq;
+
+	osprey_write(odev, OSPREY_REG_IRQ_MASK, 0);
+	osprey_write(odev, OSPREY_REG_IRQ_CLEAR, OSPREY_IRQ_ALL);
+
+	err = devm_request_irq(&pdev->dev, odev->irq, osprey_irq_handler, 0,
+			       dev_name(&pdev->dev), odev);
+	if (err)
+		return err;
+
+	osprey_write(odev, OSPREY_REG_IRQ_MASK, OSPREY_IRQ_ALL);
+	osprey_write(odev, OSPREY_REG_IRQ_RAISE, OSPREY_IRQ_SOFT);
+	if (!wait_for_completion_timeout(&odev->soft_irq_seen,
+					 msecs_to_jiffies(OSPREY_IRQ_CHECK_TIMEOUT_MS))) {
+		drm_err(drm, "interrupt line check timed out\n");
+		osprey_write(odev, OSPREY_REG_IRQ_MASK, 0);
+		return -EIO;
+	}
+
+	return 0;
+}
+
+static const struct drm_ioctl_desc osprey_ioctls[] = {
+	DRM_IOCTL_DEF_DRV(OSPREY_GET_PARAM, osprey_ioctl_get_param,
+			  DRM_RENDER_ALLOW),
+};
+
+DEFINE_DRM_GEM_FOPS(osprey_drm_fops);
+
+static const struct drm_driver osprey_drm_driver = {
+	.driver_features = DRIVER_GEM | DRIVER_RENDER,
+	.ioctls = osprey_ioctls,
+	.num_ioctls = ARRAY_SIZE(osprey_ioctls),
+	.fops = &osprey_drm_fops,
+	.name = "osprey",
+	.desc = "Osprey GPU",
+	.major = 0,
+	.minor = 1,
+};
+
+static int osprey_probe(struct platform_device *pdev)
+{
+	const struct osprey_hw_bus *bus = dev_get_platdata(&pdev->dev);
+	struct osprey_device *odev;
+	int err;
+
+	if (!bus || !bus->read || !bus->write)
+		return dev_err_probe(&pdev->dev, -ENODEV, "no register bus\n");
+
+	odev = devm_drm_dev_alloc(&pdev->dev, &osprey_drm_driver,
+				  struct osprey_device, drm);
+	if (IS_ERR(odev))
+		return PTR_ERR(odev);
+
+	odev->bus = *bus;
+	platform_set_drvdata(pdev, odev);
+
+	err = osprey_identify(odev);
+	if (err)
+		return err;
+
+	err = osprey_irq_init(odev, pdev);
+	if (err)
+		return err;
+
+	osprey_debugfs_register(odev);
+
+	err = drm_dev_register(&odev->drm, 0);
+	if (err) {
+		osprey_write(odev, OSPREY_REG_IRQ_MASK, 0);
+		return err;
+	}
+
+	return 0;
+}
+
+static void osprey_remove(struct platform_device *pdev)
+{
+	struct osprey_device *odev = platform_get_drvdata(pdev);
+
+	drm_dev_unplug(&odev->drm);
+	osprey_write(odev, OSPREY_REG_IRQ_MASK, 0);
+}
+
+static struct platform_driver osprey_platform_driver = {
+	.probe = osprey_probe,
+	.remove = osprey_remove,
+	.driver = {
+		.name = "osprey",
+	},
+};
+module_platform_driver(osprey_platform_driver);
+
+MODULE_DESCRIPTION("DRM driver for the Osprey GPU");
+MODULE_AUTHOR("The Osprey authors");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Copyright (C) 2026 The Osprey authors */
+
+/**
+ * DOC: Osprey GPU model: board code
+ *
+ * osprey_sim plays the part that board code or firmware plays for a SoC GPU:
+ * it declares the "osprey" platform devices, each with an interrupt line and
+ * a register bus (see osprey_hw.h), and it is the hardware behind them.
+ *
+ * The interrupt lines come from a small interrupt domain of the module's
+ * own, one hardware interrupt per device, so that the driver requests a
+ * genuine Linux interrupt and its handler runs in hard interrupt context.
+ *
+ * Module parameters:
+ *
+ * - ``devices``: how many Osprey GPUs to declare (1 to %OSPREY_SIM_MAX_DEVICES).
+ * - ``revision``: the value of their REVISION register, to model another
+ *   stepping of the same design.
+ */
+
+#include <linux/irq.h>
+#include <linux/irqdomain.h>
+#include <linux/module.h>
+#include <linux/platform_device.h>
+#include <linux/slab.h>
+
+#include "osprey_sim.h"
+
+#define OSPREY_SIM_MAX_DEVICES	8
+
+static unsigned int devices = 1;
+module_param(devices, uint, 0444);
+MODULE_PARM_DESC(devices, "Number of Osprey GPUs to declare (1-8, default 1)");
+
+static unsigned int revision = 0x0100;
+module_param(revision, uint, 0444);
+MODULE_PARM_DESC(revision, "REVISION register: major << 8 | minor (default 0x0100)");
+
+static struct fwnode_handle *osprey_sim_fwnode;
+static struct irq_domain *osprey_sim_domain;
+static struct osprey_sim *osprey_sims[OSPREY_SIM_MAX_DEVICES];
+
+static int osprey_sim_irq_map(struct irq_domain *d, unsigned int virq,
+			      irq_hw_number_t hw)
+{
+	irq_set_chip_and_handler(virq, &dummy_irq_chip, handle_simple_irq);
+	return 0;
+}
+
+static const struct irq_domain_ops osprey_sim_irq_ops = {
+	.map = osprey_sim_irq_map,
+};
+
+static void osprey_sim_destroy(struct osprey_sim *sim)
+{
+	/* The driver has unbound: nothing requests the interrupt any more. */
+	platform_device_unregister(sim->pdev);
+	irq_work_sync(&sim->irq_work);
+	irq_dispose_mapping(sim->virq);
+	kfree(sim);
+}
+
+static struct osprey_sim *osprey_sim_create(unsigned int index)
+{
+	struct platform_device_info info = {
+		.name = "osprey",
+		.id = index,
+		.num_res = 1,
+		.size_data = sizeof(struct osprey_hw_bus),
+	};
+	struct osprey_hw_bus bus = {
+		.read = osprey_sim_reg_read,
+		.write = osprey_sim_reg_write,
+	};
+	struct resource res;
+	struct osprey_sim *sim;
+	int err;
+
+	sim = kzalloc(sizeof(*sim), GFP_KERNEL);
+	if (!sim)
+		return ERR_PTR(-ENOMEM);
+
+	sim->index = index;
+	sim->revision = revision & (OSPREY_REVISION_MAJOR | OSPREY_REVISION_MINOR);
+	spin_lock_init(&sim->lock);
+	sim->irq_work = IRQ_WORK_INIT_HARD(osprey_sim_irq_work);
+
+	sim->virq = irq_create_mapping(osprey_sim_domain, index);
+	if (!sim->virq) {
+		err = -ENOSPC;
+		goto err_free;
+	}
+
+	res = DEFINE_RES_IRQ_NAMED(sim->virq, "gpu");
+	bus.ctx = sim;
+	info.res = &res;
+	info.data = &bus;
+	sim->pdev = platform_device_register_full(&info);
+	if (IS_ERR(sim->pdev)) {
+		err = PTR_ERR(sim->pdev);
+		goto err_dispose;
+	}
+
+	return sim;
+
+err_dispose:
+	irq_dispose_mapping(sim->virq);
+err_free:
+	kfree(sim);
+	return ERR_PTR(err);
+}
+
+static void osprey_sim_destroy_all(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(osprey_sims); i++) {
+		if (osprey_sims[i])
+			osprey_sim_destroy(osprey_sims[i]);
+		osprey_sims[i] = NULL;
+	}
+	if (osprey_sim_domain)
+		irq_domain_remove(osprey_sim_domain);
+	if (osprey_sim_fwnode)
+		irq_domain_free_fwnode(osprey_sim_fwnode);
+}
+
+static int __init osprey_sim_init(void)
+{
+	unsigned int i;
+	int err;
+
+	if (devices < 1 || devices > OSPREY_SIM_MAX_DEVICES)
+		return -EINVAL;
+
+	osprey_sim_fwnode = irq_domain_alloc_named_fwnode("osprey-sim");
+	if (!osprey_sim_fwnode)
+		return -ENOMEM;
+
+	osprey_sim_domain = irq_domain_create_linear(osprey_sim_fwnode,
+						     OSPREY_SIM_MAX_DEVICES,
+						     &osprey_sim_irq_ops, NULL);
+	if (!osprey_sim_domain) {
+		err = -ENOMEM;
+		goto err;
+	}
+
+	for (i = 0; i < devices; i++) {
+		struct osprey_sim *sim = osprey_sim_create(i);
+
+		if (IS_ERR(sim)) {
+			err = PTR_ERR(sim);
+			goto err;
+		}
+		osprey_sims[i] = sim;
+	}
+
+	return 0;
+
+err:
+	osprey_sim_destroy_all();
+	return err;
+}
+
+static void __exit osprey_sim_exit(void)
+{
+	osprey_sim_destroy_all();
+}
+
+module_init(osprey_sim_init);
+module_exit(osprey_sim_exit);
+
+MODULE_DESCRIPTION("Osprey GPU model: declares and simulates Osprey GPUs");
+MODULE_AUTHOR("The Osprey authors");
+MODULE_LICENSE("GPL");
