@@ -39,8 +39,22 @@ GATES_KO := tools/vm/gates/osprey_gates.ko
 
 KERNEL_SRCS := $(wildcard drm/*.c hw/*.c gem/*.c coredump/*.c include/*.h) \
 	uapi/osprey_drm.h
-USER_SRCS := $(wildcard tools/*/*.c igt-tests/*.c igt-tests/lib/*.c \
-	igt-tests/lib/*.h igt-tests/lib/tests/*.c tools/vm/gates/*.c)
+KERNEL_SRCS += $(filter-out %.mod.c,$(wildcard tools/vm/gates/*.c))
+USER_SRCS := $(wildcard tools/*/*.c igt-tests/*.c igt-tests/lib/tests/*.c)
+IGT_LIB_LINT_SRCS := $(wildcard igt-tests/lib/*.c igt-tests/lib/*.h)
+# Userspace follows kernel style too, except for what only the kernel has
+# (BIT(), __printf, u32) or what userspace APIs impose: libdrm's camelCase
+# names, volatile locals around setjmp, extern declarations.
+USER_CHECKPATCH_IGNORE := CAMELCASE,PREFER_KERNEL_TYPES,BIT_MACRO,VOLATILE
+USER_CHECKPATCH_IGNORE := $(USER_CHECKPATCH_IGNORE),PREFER_DEFINED_ATTRIBUTE_MACRO
+USER_CHECKPATCH_IGNORE := $(USER_CHECKPATCH_IGNORE),AVOID_EXTERNS
+# igt-tests/lib implements IGT's API, whose block macros (igt_main,
+# igt_subtest, igt_fork, ...) have shapes kernel style does not allow.
+IGT_LIB_CHECKPATCH_IGNORE := $(USER_CHECKPATCH_IGNORE),COMPLEX_MACRO
+IGT_LIB_CHECKPATCH_IGNORE := $(IGT_LIB_CHECKPATCH_IGNORE),TRAILING_STATEMENTS
+IGT_LIB_CHECKPATCH_IGNORE := $(IGT_LIB_CHECKPATCH_IGNORE),MACRO_ARG_REUSE
+IGT_LIB_CHECKPATCH_IGNORE := $(IGT_LIB_CHECKPATCH_IGNORE),MACRO_ARG_PRECEDENCE
+IGT_LIB_CHECKPATCH_IGNORE := $(IGT_LIB_CHECKPATCH_IGNORE),MULTISTATEMENT_MACRO_USE_DO_WHILE
 
 VM := python3 tools/vm/vm.py
 VM_ARGS = --kver $(KVER) --kos $(KOS) $(GATES_KO) --bins $(GUEST_BINS) \
@@ -101,9 +115,13 @@ $(CHECKPATCH):
 lint: $(CHECKPATCH)
 	@echo "lint: checkpatch --strict"
 	@$(CHECKPATCH) --strict --no-tree --quiet --show-types \
-		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG \
-		-f $(KERNEL_SRCS) $(USER_SRCS)
+		-f $(KERNEL_SRCS)
+	@$(CHECKPATCH) --strict --no-tree --quiet --show-types \
+		--ignore $(USER_CHECKPATCH_IGNORE) -f $(USER_SRCS)
+	@$(CHECKPATCH) --strict --no-tree --quiet --show-types \
+		--ignore $(IGT_LIB_CHECKPATCH_IGNORE) -f $(IGT_LIB_LINT_SRCS)
 	@echo "lint: W=1 C=2 (sparse)"
+	@mkdir -p $(BUILD)
 	@$(MAKE) -s -C $(KDIR) M=$(CURDIR) W=1 C=2 modules 2>&1 | \
 		tee $(BUILD)/lint-build.log | { ! grep -E 'warning|error'; }
 	@echo "lint: kernel-doc"

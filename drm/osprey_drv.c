@@ -112,7 +112,11 @@ static const struct drm_ioctl_desc osprey_ioctls[] = {
 			  DRM_RENDER_ALLOW),
 };
 
-DEFINE_DRM_GEM_FOPS(osprey_drm_fops);
+static const struct file_operations osprey_drm_fops = {
+	.owner = THIS_MODULE,
+	DRM_GEM_FOPS,
+	.show_fdinfo = drm_show_fdinfo,
+};
 
 static const struct drm_driver osprey_drm_driver = {
 	.driver_features = DRIVER_GEM | DRIVER_RENDER,

@@ -94,9 +94,9 @@ enum drm_osprey_param {
  */
 
 /** DRM_OSPREY_FEATURE_MMU: the GPU translates addresses through an MMU. */
-#define DRM_OSPREY_FEATURE_MMU		(1u << 0)
+#define DRM_OSPREY_FEATURE_MMU		0x00000001u
 /** DRM_OSPREY_FEATURE_TIMESTAMP: the GPU has a free-running timestamp. */
-#define DRM_OSPREY_FEATURE_TIMESTAMP	(1u << 1)
+#define DRM_OSPREY_FEATURE_TIMESTAMP	0x00000002u
 
 /**
  * struct drm_osprey_get_param - Argument of %DRM_IOCTL_OSPREY_GET_PARAM

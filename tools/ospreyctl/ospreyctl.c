@@ -118,7 +118,7 @@ static int cmd_info(int fd, const char *path)
 	return ret;
 }
 
-static void usage(FILE *f)
+static void print_usage(FILE *f)
 {
 	fprintf(f, "usage: ospreyctl [-d DEVICE] info\n");
 }
@@ -135,15 +135,15 @@ int main(int argc, char **argv)
 			device = optarg;
 			break;
 		case 'h':
-			usage(stdout);
+			print_usage(stdout);
 			return 0;
 		default:
-			usage(stderr);
+			print_usage(stderr);
 			return 2;
 		}
 	}
 	if (optind >= argc || strcmp(argv[optind], "info")) {
-		usage(stderr);
+		print_usage(stderr);
 		return 2;
 	}
 

@@ -359,13 +359,14 @@ def igt_subtests(test):
         lines.append(line)
         m = IGT_START.match(line)
         if m:
-            pending[m.group(2)] = len(lines) - 1
+            # Dynamic subtests roll up into their parent, whose result line
+            # says whether any of them failed.
+            if not m.group(1):
+                pending[m.group(2)] = len(lines) - 1
             continue
         m = IGT_RESULT.match(line)
         if m:
             if m.group(1) == "Dynamic subtest":
-                # Dynamic subtests roll up into their parent; a failing one
-                # shows in the parent's output.
                 continue
             name = m.group(2)
             start = pending.pop(name, 0)

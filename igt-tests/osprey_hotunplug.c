@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Copyright (C) 2026 The Osprey authors */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <xf86drm.h>
+
+#include "igt.h"
+#include "igt_kmod.h"
+#include "igt_osprey.h"
+
+IGT_TEST_DESCRIPTION("Unbind, rebind and reload Osprey, with and without open files.");
+
+#define DRIVER_DIR "/sys/bus/platform/drivers/osprey"
+
+/* Name of the first Osprey device, found through a short-lived fd. */
+static void first_device(char *name, size_t len)
+{
+	int fd = drm_open_driver(DRIVER_OSPREY);
+
+	igt_require_osprey(fd);
+	igt_assert_eq(igt_osprey_device_name(fd, name, len), 0);
+	drm_close_driver(fd);
+}
+
+static bool bound(const char *name)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), DRIVER_DIR "/%s", name);
+	return access(path, F_OK) == 0;
+}
+
+static void unbind_device(const char *name)
+{
+	igt_assert_eq(igt_osprey_sysfs_write(DRIVER_DIR "/unbind", name), 0);
+	igt_assert(!bound(name));
+}
+
+static void bind_device(const char *name)
+{
+	igt_assert_eq(igt_osprey_sysfs_write(DRIVER_DIR "/bind", name), 0);
+	igt_assert(bound(name));
+}
+
+/* A freshly opened device answers on both nodes. */
+static void check_working(void)
+{
+	int primary = drm_open_driver(DRIVER_OSPREY);
+	int render = drm_open_driver_render(DRIVER_OSPREY);
+
+	igt_assert_eq_u64(igt_osprey_get_param(primary, DRM_OSPREY_PARAM_GPU_MODEL), 1);
+	igt_assert_eq_u64(igt_osprey_get_param(render, DRM_OSPREY_PARAM_GPU_MODEL), 1);
+	drm_close_driver(render);
+	drm_close_driver(primary);
+}
+
+static int count_osprey_render_nodes(void)
+{
+	int count = 0;
+
+	for (int i = 128; i < 192; i++) {
+		char path[64];
+		int fd;
+
+		snprintf(path, sizeof(path), "/dev/dri/renderD%d", i);
+		fd = open(path, O_RDWR);
+		if (fd < 0)
+			continue;
+		count += is_osprey_device(fd);
+		close(fd);
+	}
+	return count;
+}
+
+static void reload_sim(const char *opts)
+{
+	igt_assert_eq(igt_kmod_unload("osprey"), 0);
+	igt_assert_eq(igt_kmod_unload("osprey_sim"), 0);
+	igt_assert_eq(igt_kmod_load("osprey_sim", opts), 0);
+	igt_assert_eq(igt_kmod_load("osprey", NULL), 0);
+}
+
+igt_main
+{
+	char name[64] = "";
+
+	igt_fixture {
+		first_device(name, sizeof(name));
+	}
+
+	igt_describe("Unbind and rebind through sysfs with no file open.");
+	igt_subtest("unbind-rebind") {
+		for (int i = 0; i < 3; i++) {
+			unbind_device(name);
+			igt_assert_eq(count_osprey_render_nodes(), 0);
+			bind_device(name);
+			check_working();
+		}
+	}
+
+	igt_describe("Unbind with files open: they get -ENODEV, and rebind works.");
+	igt_subtest("unbind-with-open-fd") {
+		int primary = drm_open_driver(DRIVER_OSPREY);
+		int render = drm_open_driver_render(DRIVER_OSPREY);
+		struct drm_osprey_get_param gp = { .param = DRM_OSPREY_PARAM_GPU_MODEL };
+		struct drm_version version = {};
+
+		unbind_device(name);
+		do_ioctl_err(render, DRM_IOCTL_OSPREY_GET_PARAM, &gp, ENODEV);
+		do_ioctl_err(primary, DRM_IOCTL_OSPREY_GET_PARAM, &gp, ENODEV);
+		do_ioctl_err(primary, DRM_IOCTL_VERSION, &version, ENODEV);
+		/* Rebind while the old files are still open. */
+		bind_device(name);
+		check_working();
+		do_ioctl_err(render, DRM_IOCTL_OSPREY_GET_PARAM, &gp, ENODEV);
+		drm_close_driver(render);
+		drm_close_driver(primary);
+		check_working();
+	}
+
+	igt_describe("Unload and reload the driver module.");
+	igt_subtest("module-reload") {
+		for (int i = 0; i < 3; i++) {
+			igt_assert_eq(igt_kmod_unload("osprey"), 0);
+			igt_assert(!igt_kmod_is_loaded("osprey"));
+			igt_assert_eq(count_osprey_render_nodes(), 0);
+			igt_assert_eq(igt_kmod_load("osprey", NULL), 0);
+			check_working();
+		}
+	}
+
+	igt_describe("An open file keeps the module loaded; closing it lets it go.");
+	igt_subtest("module-busy") {
+		int fd = drm_open_driver_render(DRIVER_OSPREY);
+
+		/* delete_module(2) directly: igt_kmod_unload() retries for 10 s. */
+		igt_assert_eq(syscall(SYS_delete_module, "osprey", O_NONBLOCK), -1);
+		igt_assert_eq(errno, EWOULDBLOCK);
+		igt_assert(igt_kmod_is_loaded("osprey"));
+		drm_close_driver(fd);
+		igt_assert_eq(igt_kmod_unload("osprey"), 0);
+		igt_assert_eq(igt_kmod_load("osprey", NULL), 0);
+		check_working();
+	}
+
+	igt_describe("The driver reports the revision the hardware model is given.");
+	igt_subtest("sim-revision") {
+		int fd;
+
+		reload_sim("revision=0x0203");
+		fd = drm_open_driver_render(DRIVER_OSPREY);
+		igt_assert_eq_u64(igt_osprey_get_param(fd, DRM_OSPREY_PARAM_GPU_REVISION),
+				  0x0203);
+		drm_close_driver(fd);
+		reload_sim(NULL);
+		fd = drm_open_driver_render(DRIVER_OSPREY);
+		igt_assert_eq_u64(igt_osprey_get_param(fd, DRM_OSPREY_PARAM_GPU_REVISION),
+				  0x0100);
+		drm_close_driver(fd);
+	}
+
+	igt_describe("Two GPUs get two sets of nodes, and both work.");
+	igt_subtest("two-devices") {
+		reload_sim("devices=2");
+		igt_assert_eq(count_osprey_render_nodes(), 2);
+		reload_sim(NULL);
+		igt_assert_eq(count_osprey_render_nodes(), 1);
+		check_working();
+	}
+}
