@@ -91,7 +91,7 @@ deps:
 # run, check and shell install their dependencies first, then build and boot
 # in a sub-make, so that KVER is known even on a machine that had no kernel.
 run check shell: deps
-	@$(MAKE) --no-print-directory KVER= _$@
+	@$(MAKE) --no-print-directory KVER=$(or $(KVER),$$(tools/vm/kver.sh)) _$@
 
 _run: all
 	@$(VM) run $(VM_ARGS)
