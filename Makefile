@@ -4,7 +4,9 @@
 #
 #   make            modules, tools and tests
 #   make run        boot a guest and show the driver at work
-#   make check      the whole test suite in a guest
+#   make check      the whole test suite, on Debian's kernel then the debug
+#                   kernel (KERNEL=debian or KERNEL=debug for one tier)
+#   make debug-kernel  build (once per machine) the KASAN/lockdep kernel
 #   make shell      a shell in a guest with the modules loaded
 #   make lint       checkpatch --strict, W=1 + sparse, kernel-doc
 #   make install    modules into /lib/modules/$(KVER)/updates, uapi header
@@ -60,8 +62,18 @@ VM := python3 tools/vm/vm.py
 VM_ARGS = --kver $(KVER) --kos $(KOS) $(GATES_KO) --bins $(GUEST_BINS) \
 	--workdir $(BUILD)/vm
 
+# The test tiers make check runs: Debian's kernel, then the debug kernel.
+KERNEL ?= all
+CHECK_TIERS := $(if $(filter all,$(KERNEL)),debian debug,$(KERNEL))
+
+# The debug tier builds the modules against the debug kernel's tree, from a
+# copy of the sources (kbuild writes its objects next to them).
+DEBUG_SRC := $(BUILD)/debug/src
+MODULE_SRCS = $(shell find Kbuild $(wildcard drm hw gem coredump include uapi) \
+	tools/vm/gates \( -name '*.[ch]' -o -name Kbuild \) -print)
+
 .PHONY: all modules tools tests deps run check shell lint install clean \
-	_run _check _shell
+	debug-kernel _run _check _check-debian _check-debug _shell
 
 all: modules tools tests
 
@@ -97,7 +109,29 @@ _run: all
 	@$(VM) run $(VM_ARGS)
 
 _check: all
-	@$(VM) check $(VM_ARGS)
+	@rm -f $(BUILD)/check-*.counts
+	@for tier in $(CHECK_TIERS); do \
+		$(MAKE) --no-print-directory _check-$$tier; \
+	done; \
+	$(VM) summary $(patsubst %,$(BUILD)/check-%.counts,$(CHECK_TIERS))
+
+_check-debian:
+	@$(VM) check --tier debian $(VM_ARGS) --counts $(BUILD)/check-debian.counts
+
+debug-kernel:
+	@tools/vm/debug-kernel.sh $(OSPREY_CACHE)
+
+_check-debug:
+	@dk=$$(tools/vm/debug-kernel.sh $(OSPREY_CACHE)) || exit 1; \
+	rel=$$(cat $$dk/include/config/kernel.release); \
+	mkdir -p $(DEBUG_SRC); \
+	printf '%s\n' $(MODULE_SRCS) | cpio -pdmu --quiet $(DEBUG_SRC) && \
+	$(MAKE) -s -C $$dk M=$(CURDIR)/$(DEBUG_SRC) modules && \
+	$(MAKE) -s -C $$dk M=$(CURDIR)/$(DEBUG_SRC)/tools/vm/gates modules && \
+	$(VM) check --tier debug --kver $$rel --kernel-image $$dk/arch/x86/boot/bzImage \
+		--modroot $$dk/modroot --kos $(addprefix $(DEBUG_SRC)/,$(KOS) \
+		osprey_kunit.ko $(GATES_KO)) --bins $(GUEST_BINS) \
+		--workdir $(BUILD)/vm-debug --counts $(BUILD)/check-debug.counts
 
 _shell: all
 	@$(VM) shell $(VM_ARGS)
@@ -124,6 +158,14 @@ lint: $(CHECKPATCH)
 	@mkdir -p $(BUILD)
 	@$(MAKE) -s -C $(KDIR) M=$(CURDIR) W=1 C=2 modules 2>&1 | \
 		tee $(BUILD)/lint-build.log | { ! grep -E 'warning|error'; }
+	@dk=$$(tools/vm/debug-kernel.sh --if-built $(OSPREY_CACHE)); \
+	if [ -n "$$dk" ]; then \
+		echo "lint: W=1 C=2 (sparse) against the debug kernel, with KUnit"; \
+		mkdir -p $(DEBUG_SRC); \
+		printf '%s\n' $(MODULE_SRCS) | cpio -pdmu --quiet $(DEBUG_SRC); \
+		$(MAKE) -s -C $$dk M=$(CURDIR)/$(DEBUG_SRC) W=1 C=2 modules 2>&1 | \
+			tee $(BUILD)/lint-build-debug.log | { ! grep -E 'warning|error'; }; \
+	fi
 	@echo "lint: kernel-doc"
 	@$(KERNEL_DOC) -none -Wall $(KERNEL_SRCS) 2>&1 | { ! grep .; }
 	@echo "lint: clean"

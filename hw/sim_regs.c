@@ -12,6 +12,9 @@
 
 #include <linux/irq.h>
 #include <linux/irqdesc.h>
+#include <linux/module.h>
+
+#include <kunit/visibility.h>
 
 #include "osprey_sim.h"
 
@@ -78,6 +81,7 @@ u32 osprey_sim_reg_read(void *ctx, u32 offset)
 
 	return value;
 }
+EXPORT_SYMBOL_IF_KUNIT(osprey_sim_reg_read);
 
 void osprey_sim_reg_write(void *ctx, u32 offset, u32 value)
 {
@@ -103,3 +107,4 @@ void osprey_sim_reg_write(void *ctx, u32 offset, u32 value)
 	}
 	spin_unlock_irqrestore(&sim->lock, flags);
 }
+EXPORT_SYMBOL_IF_KUNIT(osprey_sim_reg_write);

@@ -2,30 +2,70 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """`make check`, `make run` and `make shell`: what the guest runs and how it is judged.
 
-    vm.py check --kver K --kos A.ko B.ko --bins BIN... [--tier NAME]
+    vm.py check --tier debian|debug --kver K --kos A.ko ... --bins BIN... \\
+                [--kernel-image IMG --modroot DIR] [--counts FILE]
+    vm.py summary FILE...
     vm.py run   --kver K --kos ... --bins ...
     vm.py shell --kver K --kos ... --bins ...
 
-check prints one line per subtest, `PASS|FAIL|SKIP binary/subtest (time)`,
-the output of the failing ones, and ends with `N passed, N failed, N skipped`.
-Besides the test binaries it runs the harness's own self-tests: guests that
-must fail (a failing subtest, a WARN, a hang, a module that will not
-unload), so that a gate that stops working breaks `make check`.
+check runs one tier: it prints one line per test, `PASS|FAIL|SKIP
+tier/binary/subtest (time)`, the output of the failing ones, and the tier's
+counts (`debian: N passed, N failed, N skipped`), which it also writes to
+--counts. summary adds up the tiers' count files into the closing line
+`N passed, N failed, N skipped`; a tier that left no count file failed.
+
+Besides the test binaries, check runs the harness's own self-tests: guests
+that must be judged failing, so that a gate that stops working breaks
+`make check`. On the Debian tier: a failing subtest, a hang, a module that
+will not unload, and a WARN. On the debug tier, one guest commits, between
+kernel-log markers, a lock-order inversion, a sleeping allocation under a
+spinlock, a WARN, a use-after-free and a leak, and each must be caught by
+its own gate.
 """
 
 import argparse
+import dataclasses
 import os
+import re
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import guest  # noqa: E402
 
-# DRM helper modules the guest carries (with their dependencies).
+# DRM helper modules the guest carries (with their dependencies); on the
+# debug kernel they are built in and nothing is carried.
 HELPER_MODULES = ["drm", "drm_kms_helper", "drm_shmem_helper", "gpu-sched",
                   "drm_exec", "drm_gpuvm", "vgem"]
 
 OSPREY_MODULES = ["osprey_sim", "osprey"]
+SUITE_MODULES = OSPREY_MODULES + ["vgem"]
+
+
+@dataclasses.dataclass
+class Tier:
+    name: str
+    append: str          # extra kernel command line
+    slow: float          # time-limit multiplier
+    kmemleak: bool       # scan for leaks at the end of the suite
+    kunit: bool          # run the osprey_kunit suites
+    klog_gates: list     # (trigger word, expected report kinds)
+    common_selftests: bool
+
+
+TIERS = {
+    "debian": Tier("debian", "", 1, False, False, [("warn", {"WARNING"})], True),
+    # no5lvl: TCG's -cpu max offers 5-level paging, under which this
+    # KASAN kernel faults in early boot.
+    "debug": Tier("debug", "kunit.enable=1 kasan_multi_shot no5lvl", 4, True, True, [
+        # lockdep first: the other reports taint the kernel, which turns
+        # lockdep off.
+        ("lockdep", {"lockdep"}),
+        ("atomic-sleep", {"atomic-sleep"}),
+        ("warn", {"WARNING"}),
+        ("uaf", {"KASAN"}),
+    ], False),
+}
 
 MAIN_TIMEOUT = 600
 SELFTEST_TIMEOUT = 120
@@ -50,25 +90,95 @@ class Report:
     def line(self, result, name, seconds=None, output=()):
         self.counts[result] += 1
         t = " (%.3fs)" % seconds if seconds is not None else ""
-        prefix = "%s/" % self.tier if self.tier else ""
-        print("%s %s%s%s" % (result, prefix, name, t), flush=True)
+        print("%s %s/%s%s" % (result, self.tier, name, t), flush=True)
         if result == "FAIL":
             for line in output:
                 print("    " + line, flush=True)
 
-    def summary(self):
+    def counts_line(self):
         c = self.counts
-        print("%d passed, %d failed, %d skipped" % (c["PASS"], c["FAIL"], c["SKIP"]),
-              flush=True)
-        return 1 if c["FAIL"] else 0
+        return "%d passed, %d failed, %d skipped" % (c["PASS"], c["FAIL"], c["SKIP"])
 
 
-def judge_guest(report, res, what):
+# kmemleak ----------------------------------------------------------------
+
+MODULE_LINE = re.compile(r"^module: (\S+) (\d+) .* (0x[0-9a-f]+)")
+FRAME_ADDR = re.compile(r"\[<([0-9a-f]+)>\]")
+
+
+def kmemleak_records(lines, module_map):
+    """kmemleak's report as (record lines, owning module or None) pairs.
+
+    A record belongs to a module when a backtrace frame names a symbol of it
+    or, for a module already unloaded, falls in the range it was loaded at.
+    """
+    records, cur = [], None
+    for line in lines:
+        if line.startswith("unreferenced object"):
+            cur = [line]
+            records.append(cur)
+        elif cur is not None and line.startswith(" "):
+            cur.append(line)
+    out = []
+    for rec in records:
+        owner = None
+        for line in rec:
+            m = re.search(r"\[(osprey\w*)\]", line)
+            if m:
+                owner = m.group(1)
+            for a in FRAME_ADDR.findall(line):
+                addr = int(a, 16)
+                for name, (base, size) in module_map.items():
+                    if base <= addr < base + size:
+                        owner = owner or name
+        out.append((rec, owner))
+    return out
+
+
+def module_map_of(lines):
+    mods = {}
+    for line in lines:
+        m = MODULE_LINE.match(line)
+        if m and m.group(1).startswith("osprey"):
+            mods[m.group(1)] = (int(m.group(3), 16), int(m.group(2)))
+    return mods
+
+
+# KUnit -------------------------------------------------------------------
+
+KTAP_SUITE = re.compile(r"^\s*# Subtest: (\S+)")
+KTAP_CASE = re.compile(r"^(\s+)(ok|not ok) \d+ (\S+)(.*)$")
+
+
+def kunit_results(lines):
+    """(suite/case, result, output) for every KUnit test case in KTAP output."""
+    out, suite, case_out = [], None, []
+    for line in lines:
+        m = KTAP_SUITE.match(line)
+        if m and not line.startswith("        "):
+            suite = m.group(1)
+            case_out = []
+            continue
+        case_out.append(line)
+        m = KTAP_CASE.match(line)
+        if m and suite and len(m.group(1)) >= 4:
+            if "# SKIP" in m.group(4):
+                result = "SKIP"
+            else:
+                result = "PASS" if m.group(2) == "ok" else "FAIL"
+            out.append(("%s/%s" % (suite, m.group(3)), result, case_out))
+            case_out = []
+    return out
+
+
+# The main suite ----------------------------------------------------------
+
+def judge_guest(report, res, what, expect_tests=()):
     """Turn the guest-wide gates into result lines."""
     klog = res.klog_reports()
     report.line("FAIL" if klog else "PASS", "%s/kernel-log" % what,
                 output=["%s: %s" % (k, l) for k, l in klog[:20]] +
-                ["(full log: build/vm/console.log)"])
+                ["(full log: %s)" % res.console])
     bad_mods = [m for m in res.modules if m[2] != 0]
     report.line("FAIL" if bad_mods else "PASS", "%s/modules-load-unload" % what,
                 output=["%s %s: status %d" % m for m in bad_mods])
@@ -77,25 +187,57 @@ def judge_guest(report, res, what):
     report.line("PASS" if ok else "FAIL", "%s/completed" % what, res.seconds, why)
 
 
-def run_suite(g, report, bins):
+def run_suite(g, tier, report, bins):
     tests = sorted(b for b in bins if os.path.basename(b).startswith("osprey_"))
-    plan = load_plan(OSPREY_MODULES + ["vgem"])
+    plan = load_plan(SUITE_MODULES)
     for b in tests:
         name = os.path.basename(b)
         plan += "run_test %s /osprey/bin/%s\n" % (name, name)
-    plan += unload_plan(OSPREY_MODULES + ["vgem"])
-    res = g.boot(plan, MAIN_TIMEOUT)
+    if tier.kunit:
+        plan += ("run_test kunit sh -c 'modprobe osprey_kunit && "
+                 "cat /sys/kernel/debug/kunit/*/results; rmmod osprey_kunit'\n")
+    if tier.kmemleak:
+        plan += "run_test kmemleak-loaded kmemleak_scan\n"
+    plan += unload_plan(SUITE_MODULES)
+    if tier.kmemleak:
+        plan += "run_test kmemleak-unloaded kmemleak_scan\n"
+    res = g.boot(plan, MAIN_TIMEOUT * tier.slow, name="suite")
+
+    module_map = {}
+    leaks = []
     for t in res.tests:
-        for s in guest.igt_subtests(t):
-            name = t.name + ("/" + s.name if s.name else "")
-            report.line(s.result, name, s.seconds, s.output)
+        if t.name == "kunit":
+            cases = kunit_results(t.output)
+            for name, result, out in cases:
+                report.line(result, "kunit/" + name, output=out)
+            if not cases or t.status != 0:
+                report.line("FAIL", "kunit/(module)", output=t.output)
+        elif t.name.startswith("kmemleak"):
+            module_map.update(module_map_of(t.output))
+            leaks += [(rec, owner) for rec, owner in kmemleak_records(t.output, module_map)
+                      if owner]
+        else:
+            for s in guest.igt_subtests(t):
+                name = t.name + ("/" + s.name if s.name else "")
+                report.line(s.result, name, s.seconds, s.output)
+    if tier.kmemleak:
+        # Each scan must have run: a scan that did not is no evidence.
+        scans = [t for t in res.tests if t.name.startswith("kmemleak")]
+        problems = ["%s: kmemleak did not scan" % t.name for t in scans
+                    if t.status != 0 or "kmemleak: scanned" not in t.output]
+        if len(scans) != 2:
+            problems.append("expected 2 kmemleak scans, got %d" % len(scans))
+        report.line("FAIL" if leaks or problems else "PASS", "guest/kmemleak",
+                    output=problems + [l for rec, _ in leaks[:10] for l in rec])
     judge_guest(report, res, "guest")
     return res
 
 
-# The harness's self-tests: each boots a guest that must be judged failing.
-def selftest_failing_subtest(g):
-    res = g.boot("run_test igt_selftest /osprey/bin/igt_selftest\n", SELFTEST_TIMEOUT)
+# The harness's self-tests: guests that must be judged failing -------------
+
+def selftest_failing_subtest(g, tier):
+    res = g.boot("run_test igt_selftest /osprey/bin/igt_selftest\n",
+                 SELFTEST_TIMEOUT * tier.slow, name="selftest-subtests")
     want = {"pass": "PASS", "fail": "FAIL", "skip": "SKIP", "fork-fail": "FAIL",
             "dynamic": "PASS"}
     got = {}
@@ -111,18 +253,9 @@ def selftest_failing_subtest(g):
     return problems, res
 
 
-def selftest_warn(g):
-    plan = load_plan(["osprey_gates"],
-                     ["echo warn > /sys/kernel/debug/osprey_gates/trigger"])
-    res = g.boot(plan, SELFTEST_TIMEOUT)
-    kinds = {k for k, _ in res.klog_reports()}
-    if kinds != {"WARNING"}:
-        return ["kernel-log gate found %s, expected exactly a WARNING" % sorted(kinds)], res
-    return [], res
-
-
-def selftest_hang(g):
-    res = g.boot("run_test hang-forever sleep 100000\n", HANG_TIMEOUT)
+def selftest_hang(g, tier):
+    res = g.boot("run_test hang-forever sleep 100000\n", HANG_TIMEOUT * tier.slow,
+                 name="selftest-hang")
     if not res.timed_out or res.running_test() != "hang-forever":
         return ["expected a timeout naming hang-forever; got timed_out=%s running=%s"
                 % (res.timed_out, res.running_test())], res
@@ -131,21 +264,64 @@ def selftest_hang(g):
     return [], res
 
 
-def selftest_unload(g):
+def selftest_unload(g, tier):
     # An open file on the device holds the module: rmmod must fail and the
     # harness must say so.
     plan = load_plan(OSPREY_MODULES,
                      ["sleep 100000 < /dev/dri/card0 &", "sleep 1"])
     plan += unload_plan(OSPREY_MODULES)
-    res = g.boot(plan, SELFTEST_TIMEOUT)
+    res = g.boot(plan, SELFTEST_TIMEOUT * tier.slow, name="selftest-unload")
     if not any(a == "unload" and m == "osprey" and s != 0 for a, m, s in res.modules):
         return ["rmmod of a busy osprey was not reported as failed: %r" % res.modules], res
     return [], res
 
 
-SELFTESTS = [
+def klog_segments(klog):
+    """Kernel log lines between `osprey-gate: begin X` and `... end X`, by X."""
+    segs, cur, outside = {}, None, []
+    for line in klog:
+        m = re.search(r"osprey-gate: (begin|end) (\S+)", line)
+        if m:
+            cur = m.group(2) if m.group(1) == "begin" else None
+            segs.setdefault(m.group(2), [])
+            continue
+        (segs[cur] if cur else outside).append(line)
+    return segs, outside
+
+
+def selftest_klog_gates(g, tier, report):
+    """One guest fires every gate of the tier, each between markers."""
+    plan = load_plan(["osprey_gates"])
+    plan += "".join("run_test gate-%s gate %s\n" % (w, w) for w, _ in tier.klog_gates)
+    if tier.kmemleak:
+        # run_test forks, so the leaked pointer dies with the process's stack.
+        plan += "run_test gate-leak gate leak\n"
+        plan += "run_test kmemleak kmemleak_scan\n"
+    plan += unload_plan(["osprey_gates"])
+    res = g.boot(plan, SELFTEST_TIMEOUT * tier.slow, name="selftest-gates")
+    segs, outside = klog_segments(res.klog)
+    for word, want in tier.klog_gates:
+        got = {k for k, _ in guest.GuestResult([], [], segs.get(word, []), True, False,
+                                               0).klog_reports()}
+        problems = [] if got == want else [
+            "the %s gate found %s, expected %s" % (word, sorted(got), sorted(want))]
+        report.line("FAIL" if problems else "PASS", "harness/%s-gate" % word,
+                    output=problems)
+    if tier.kmemleak:
+        out = [l for t in res.tests if t.name == "kmemleak" for l in t.output]
+        owners = [o for _, o in kmemleak_records(out, module_map_of(out))]
+        ok = "osprey_gates" in owners
+        report.line("PASS" if ok else "FAIL", "harness/leak-gate",
+                    output=["kmemleak found no leak from osprey_gates: %r" % owners] + out[-20:])
+    stray = guest.GuestResult([], [], outside, True, False, 0).klog_reports()
+    problems = ["report outside the gates: %s: %s" % r for r in stray]
+    if not res.done or res.timed_out:
+        problems.append("the gates guest did not finish: %s" % res.failures())
+    report.line("FAIL" if problems else "PASS", "harness/gates-guest", res.seconds, problems)
+
+
+COMMON_SELFTESTS = [
     ("failing-subtest", selftest_failing_subtest),
-    ("warn-gate", selftest_warn),
     ("hang-gate", selftest_hang),
     ("unload-gate", selftest_unload),
 ]
@@ -164,28 +340,53 @@ def host_checks(report):
                     "host/uapi-header-alone-%s" % lang, output=r.stderr.splitlines())
 
 
-def make_guest(args):
+def make_guest(args, tier):
     kernel = guest.Kernel(args.kver, args.kernel_image or "/boot/vmlinuz-" + args.kver,
                           args.modroot)
     os.makedirs(args.workdir, exist_ok=True)
     initramfs = guest.build_initramfs(kernel, HELPER_MODULES, args.kos, args.bins,
                                       args.workdir)
-    return guest.Guest(kernel, initramfs, args.workdir)
+    return guest.Guest(kernel, initramfs, args.workdir, append=tier.append)
 
 
 def cmd_check(args):
-    g = make_guest(args)
-    report = Report(args.tier)
-    host_checks(report)
-    run_suite(g, report, args.bins)
-    for name, fn in SELFTESTS:
-        problems, res = fn(g)
-        report.line("FAIL" if problems else "PASS", "harness/" + name, res.seconds, problems)
-    return report.summary()
+    tier = TIERS[args.tier]
+    g = make_guest(args, tier)
+    report = Report(tier.name)
+    if tier.common_selftests:
+        host_checks(report)
+    run_suite(g, tier, report, args.bins)
+    if tier.common_selftests:
+        for name, fn in COMMON_SELFTESTS:
+            problems, res = fn(g, tier)
+            report.line("FAIL" if problems else "PASS", "harness/" + name, res.seconds,
+                        problems)
+    selftest_klog_gates(g, tier, report)
+    line = report.counts_line()
+    print("%s: %s" % (tier.name, line), flush=True)
+    if args.counts:
+        with open(args.counts, "w") as f:
+            f.write(line + "\n")
+    return 1 if report.counts["FAIL"] else 0
+
+
+def cmd_summary(args):
+    total = {"passed": 0, "failed": 0, "skipped": 0}
+    for path in args.files:
+        try:
+            with open(path) as f:
+                for n, word in re.findall(r"(\d+) (passed|failed|skipped)", f.read()):
+                    total[word] += int(n)
+        except FileNotFoundError:
+            print("%s: the tier did not finish" % path)
+            total["failed"] += 1
+    print("%d passed, %d failed, %d skipped" %
+          (total["passed"], total["failed"], total["skipped"]), flush=True)
+    return 1 if total["failed"] else 0
 
 
 def cmd_run(args):
-    g = make_guest(args)
+    g = make_guest(args, TIERS["debian"])
     plan = load_plan(OSPREY_MODULES)
     plan += "run_test ospreyctl-info /osprey/bin/ospreyctl info\n"
     plan += unload_plan(OSPREY_MODULES)
@@ -195,7 +396,7 @@ def cmd_run(args):
             print(line[2:], flush=True)
         elif line.startswith("@@OSPREY BEGIN"):
             print("== guest$ %s" % line.split()[2], flush=True)
-    res = g.boot(plan, MAIN_TIMEOUT, live=show)
+    res = g.boot(plan, MAIN_TIMEOUT, live=show, name="run")
     why = res.failures() + ["%s exited with %s" % (t.name, t.status)
                             for t in res.tests if t.status != 0]
     for w in why:
@@ -205,25 +406,30 @@ def cmd_run(args):
 
 
 def cmd_shell(args):
-    g = make_guest(args)
-    plan = load_plan(OSPREY_MODULES + ["vgem"]) + "shell\n"
-    g.boot(plan, 0, interactive=True)
+    g = make_guest(args, TIERS[args.tier])
+    plan = load_plan(SUITE_MODULES) + "shell\n"
+    g.boot(plan, 0, interactive=True, name="shell")
     return 0
 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("command", choices=["check", "run", "shell"])
-    p.add_argument("--kver", required=True)
+    p.add_argument("command", choices=["check", "run", "shell", "summary"])
+    p.add_argument("files", nargs="*", help="count files (summary)")
+    p.add_argument("--tier", choices=sorted(TIERS), default="debian")
+    p.add_argument("--kver")
     p.add_argument("--kernel-image")
     p.add_argument("--modroot", default="/")
-    p.add_argument("--kos", nargs="+", required=True)
-    p.add_argument("--bins", nargs="+", required=True)
+    p.add_argument("--kos", nargs="+")
+    p.add_argument("--bins", nargs="+")
     p.add_argument("--workdir", default="build/vm")
-    p.add_argument("--tier", default="")
+    p.add_argument("--counts")
     args = p.parse_args()
-    return {"check": cmd_check, "run": cmd_run, "shell": cmd_shell}[args.command](args)
+    if args.command != "summary" and not (args.kver and args.kos and args.bins):
+        p.error("%s needs --kver, --kos and --bins" % args.command)
+    return {"check": cmd_check, "run": cmd_run, "shell": cmd_shell,
+            "summary": cmd_summary}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,13 @@
  * Writing a word to /sys/kernel/debug/osprey_gates/trigger does one thing:
  *
  * - ``warn``: a WARN().
+ * - ``uaf``: reads a freed allocation (KASAN reports a use-after-free).
+ * - ``lockdep``: takes two mutexes in one order, then in the other (lockdep
+ *   reports a possible circular locking dependency; no deadlock happens, as
+ *   the two orders are taken one after the other by one task).
+ * - ``atomic-sleep``: a GFP_KERNEL allocation under a spinlock
+ *   (DEBUG_ATOMIC_SLEEP reports a sleeping function in atomic context).
+ * - ``leak``: allocates and forgets (kmemleak reports it at the next scan).
  *
  * Reading the file lists the words.
  */
@@ -19,6 +26,9 @@
 #include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
@@ -29,11 +39,60 @@ static void gate_warn(void)
 	WARN(1, "osprey_gates: deliberate warning for the harness self-test\n");
 }
 
+static void gate_uaf(void)
+{
+	u8 *p = kmalloc(64, GFP_KERNEL);
+
+	if (!p)
+		return;
+	kfree(p);
+	pr_info("osprey_gates: read after free: %u\n", READ_ONCE(p[8]));
+}
+
+static DEFINE_MUTEX(gate_lock_a);
+static DEFINE_MUTEX(gate_lock_b);
+
+static void gate_lockdep(void)
+{
+	mutex_lock(&gate_lock_a);
+	mutex_lock(&gate_lock_b);
+	mutex_unlock(&gate_lock_b);
+	mutex_unlock(&gate_lock_a);
+
+	mutex_lock(&gate_lock_b);
+	mutex_lock(&gate_lock_a);
+	mutex_unlock(&gate_lock_a);
+	mutex_unlock(&gate_lock_b);
+}
+
+static DEFINE_SPINLOCK(gate_spinlock);
+
+static void gate_atomic_sleep(void)
+{
+	void *p;
+
+	spin_lock(&gate_spinlock);
+	p = kmalloc(64, GFP_KERNEL);
+	spin_unlock(&gate_spinlock);
+	kfree(p);
+}
+
+static void gate_leak(void)
+{
+	void *p = kmalloc(128, GFP_KERNEL);
+
+	pr_info("osprey_gates: leaking %s allocation\n", p ? "an" : "no");
+}
+
 static const struct {
 	const char *word;
 	void (*fire)(void);
 } gates[] = {
 	{ "warn", gate_warn },
+	{ "uaf", gate_uaf },
+	{ "lockdep", gate_lockdep },
+	{ "atomic-sleep", gate_atomic_sleep },
+	{ "leak", gate_leak },
 };
 
 static ssize_t trigger_write(struct file *file, const char __user *ubuf,
@@ -60,7 +119,7 @@ static ssize_t trigger_write(struct file *file, const char __user *ubuf,
 static ssize_t trigger_read(struct file *file, char __user *ubuf, size_t len,
 			    loff_t *ppos)
 {
-	char buf[64] = "";
+	char buf[128] = "";
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(gates); i++) {
