@@ -8,6 +8,7 @@
 #                   kernel (KERNEL=debian or KERNEL=debug for one tier)
 #   make debug-kernel  build (once per machine) the KASAN/lockdep kernel
 #   make shell      a shell in a guest with the modules loaded
+#   make bench      benchmarks in a guest, printed as figures, never failing
 #   make lint       checkpatch --strict, W=1 + sparse, kernel-doc
 #   make install    modules into /lib/modules/$(KVER)/updates, uapi header
 #   make deps       apt-get install what all of the above needs
@@ -33,14 +34,24 @@ IGT_LIB_SRCS := $(wildcard igt-tests/lib/*.c)
 IGT_LIB_HDRS := $(wildcard igt-tests/lib/*.h)
 IGT_TESTS := $(patsubst igt-tests/%.c,$(BUILD)/igt-tests/%,$(wildcard igt-tests/*.c))
 IGT_SELFTEST := $(BUILD)/igt-tests/igt_selftest
-TOOLS := $(BUILD)/tools/ospreyctl
+TOOLS := $(BUILD)/tools/ospreyctl $(BUILD)/tools/osprey_bench
 GUEST_BINS := $(IGT_TESTS) $(IGT_SELFTEST) $(TOOLS)
 
 KOS := osprey_sim.ko osprey.ko
 GATES_KO := tools/vm/gates/osprey_gates.ko
 
 KERNEL_SRCS := $(wildcard drm/*.c hw/*.c gem/*.c coredump/*.c include/*.h) \
-	uapi/osprey_drm.h
+	$(wildcard gem/tests/compile-fail/*.[ch]) uapi/osprey_drm.h
+# include/typed_gem.h generates code per object type from macros whose
+# arguments are types and identifiers: checkpatch's warnings about argument
+# reuse and precedence, function arguments without names, multi-statement
+# macros and typedefs are about expressions and do not apply to it. It gets
+# exactly those exemptions; every other check applies.
+CODEGEN_HDRS := include/typed_gem.h
+CODEGEN_CHECKPATCH_IGNORE := MACRO_ARG_REUSE,MACRO_ARG_PRECEDENCE,FUNCTION_ARGUMENTS
+CODEGEN_CHECKPATCH_IGNORE := $(CODEGEN_CHECKPATCH_IGNORE),COMPLEX_MACRO,NEW_TYPEDEFS
+CODEGEN_CHECKPATCH_IGNORE := $(CODEGEN_CHECKPATCH_IGNORE),MULTISTATEMENT_MACRO_USE_DO_WHILE
+CODEGEN_CHECKPATCH_IGNORE := $(CODEGEN_CHECKPATCH_IGNORE),SPACING
 KERNEL_SRCS += $(filter-out %.mod.c,$(wildcard tools/vm/gates/*.c))
 USER_SRCS := $(wildcard tools/*/*.c igt-tests/*.c igt-tests/lib/tests/*.c)
 IGT_LIB_LINT_SRCS := $(wildcard igt-tests/lib/*.c igt-tests/lib/*.h)
@@ -59,8 +70,8 @@ IGT_LIB_CHECKPATCH_IGNORE := $(IGT_LIB_CHECKPATCH_IGNORE),MACRO_ARG_PRECEDENCE
 IGT_LIB_CHECKPATCH_IGNORE := $(IGT_LIB_CHECKPATCH_IGNORE),MULTISTATEMENT_MACRO_USE_DO_WHILE
 
 VM := python3 tools/vm/vm.py
-VM_ARGS = --kver $(KVER) --kos $(KOS) $(GATES_KO) --bins $(GUEST_BINS) \
-	--workdir $(BUILD)/vm
+VM_ARGS = --kver $(KVER) --kdir $(KDIR) --kos $(KOS) $(GATES_KO) \
+	--bins $(GUEST_BINS) --workdir $(BUILD)/vm
 
 # The test tiers make check runs: Debian's kernel, then the debug kernel.
 KERNEL ?= all
@@ -72,8 +83,8 @@ DEBUG_SRC := $(BUILD)/debug/src
 MODULE_SRCS = $(shell find Kbuild $(wildcard drm hw gem coredump include uapi) \
 	tools/vm/gates \( -name '*.[ch]' -o -name Kbuild \) -print)
 
-.PHONY: all modules tools tests deps run check shell lint install clean \
-	debug-kernel _run _check _check-debian _check-debug _shell
+.PHONY: all modules tools tests deps run check shell bench lint install clean \
+	debug-kernel _run _check _check-debian _check-debug _shell _bench
 
 all: modules tools tests
 
@@ -89,6 +100,10 @@ $(BUILD)/tools/ospreyctl: tools/ospreyctl/*.c uapi/osprey_drm.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_USER) -o $@ $(filter %.c,$^) $(LDLIBS_USER)
 
+$(BUILD)/tools/osprey_bench: tools/bench/*.c uapi/osprey_drm.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_USER) -o $@ $(filter %.c,$^) $(LDLIBS_USER) -lm
+
 $(BUILD)/igt-tests/%: igt-tests/%.c $(IGT_LIB_SRCS) $(IGT_LIB_HDRS) uapi/osprey_drm.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_USER) -Iigt-tests/lib -o $@ $< $(IGT_LIB_SRCS) $(LDLIBS_USER)
@@ -102,7 +117,7 @@ deps:
 
 # run, check and shell install their dependencies first, then build and boot
 # in a sub-make, so that KVER is known even on a machine that had no kernel.
-run check shell: deps
+run check shell bench: deps
 	@$(MAKE) --no-print-directory KVER=$(or $(KVER),$$(tools/vm/kver.sh)) _$@
 
 _run: all
@@ -136,6 +151,9 @@ _check-debug:
 _shell: all
 	@$(VM) shell $(VM_ARGS)
 
+_bench: all
+	@$(VM) bench $(VM_ARGS) | tee $(BUILD)/bench.txt
+
 CHECKPATCH := $(OSPREY_CACHE)/checkpatch/scripts/checkpatch.pl
 KERNEL_DOC := $(KDIR)/scripts/kernel-doc
 
@@ -149,22 +167,25 @@ $(CHECKPATCH):
 lint: $(CHECKPATCH)
 	@echo "lint: checkpatch --strict"
 	@$(CHECKPATCH) --strict --no-tree --quiet --show-types \
-		-f $(KERNEL_SRCS)
+		-f $(filter-out $(CODEGEN_HDRS),$(KERNEL_SRCS))
+	@$(CHECKPATCH) --strict --no-tree --quiet --show-types \
+		--ignore $(CODEGEN_CHECKPATCH_IGNORE) -f $(CODEGEN_HDRS)
 	@$(CHECKPATCH) --strict --no-tree --quiet --show-types \
 		--ignore $(USER_CHECKPATCH_IGNORE) -f $(USER_SRCS)
 	@$(CHECKPATCH) --strict --no-tree --quiet --show-types \
 		--ignore $(IGT_LIB_CHECKPATCH_IGNORE) -f $(IGT_LIB_LINT_SRCS)
 	@echo "lint: W=1 C=2 (sparse)"
 	@mkdir -p $(BUILD)
-	@$(MAKE) -s -C $(KDIR) M=$(CURDIR) W=1 C=2 modules 2>&1 | \
-		tee $(BUILD)/lint-build.log | { ! grep -E 'warning|error'; }
+	@$(MAKE) -s -C $(KDIR) M=$(CURDIR) W=1 C=2 modules > $(BUILD)/lint-build.log 2>&1; \
+		status=$$?; ! grep -iE 'warning|error' $(BUILD)/lint-build.log && [ $$status = 0 ]
 	@dk=$$(tools/vm/debug-kernel.sh --if-built $(OSPREY_CACHE)); \
 	if [ -n "$$dk" ]; then \
 		echo "lint: W=1 C=2 (sparse) against the debug kernel, with KUnit"; \
 		mkdir -p $(DEBUG_SRC); \
 		printf '%s\n' $(MODULE_SRCS) | cpio -pdmu --quiet $(DEBUG_SRC); \
-		$(MAKE) -s -C $$dk M=$(CURDIR)/$(DEBUG_SRC) W=1 C=2 modules 2>&1 | \
-			tee $(BUILD)/lint-build-debug.log | { ! grep -E 'warning|error'; }; \
+		$(MAKE) -s -C $$dk M=$(CURDIR)/$(DEBUG_SRC) W=1 C=2 modules \
+			> $(BUILD)/lint-build-debug.log 2>&1; status=$$?; \
+		! grep -iE 'warning|error' $(BUILD)/lint-build-debug.log && [ $$status = 0 ]; \
 	fi
 	@echo "lint: kernel-doc"
 	@$(KERNEL_DOC) -none -Wall $(KERNEL_SRCS) 2>&1 | { ! grep .; }

@@ -18,6 +18,7 @@
 #include <linux/interrupt.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
+#include <linux/slab.h>
 
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
@@ -108,9 +109,31 @@ static int osprey_irq_init(struct osprey_device *odev,
 }
 
 static const struct drm_ioctl_desc osprey_ioctls[] = {
-	DRM_IOCTL_DEF_DRV(OSPREY_GET_PARAM, osprey_ioctl_get_param,
+	DRM_IOCTL_DEF_DRV(OSPREY_GET_PARAM, osprey_ioctl_get_param, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(OSPREY_GEM_CREATE, osprey_ioctl_gem_create, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(OSPREY_GEM_MMAP_OFFSET, osprey_ioctl_gem_mmap_offset,
 			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(OSPREY_GEM_INFO, osprey_ioctl_gem_info, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(OSPREY_GEM_SET_LABEL, osprey_ioctl_gem_set_label,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(OSPREY_GEM_WAIT, osprey_ioctl_gem_wait, DRM_RENDER_ALLOW),
 };
+
+static int osprey_open(struct drm_device *drm, struct drm_file *file)
+{
+	struct osprey_file *ofile = kzalloc(sizeof(*ofile), GFP_KERNEL);
+
+	if (!ofile)
+		return -ENOMEM;
+	ofile->odev = to_osprey_device(drm);
+	file->driver_priv = ofile;
+	return 0;
+}
+
+static void osprey_postclose(struct drm_device *drm, struct drm_file *file)
+{
+	kfree(file->driver_priv);
+}
 
 static const struct file_operations osprey_drm_fops = {
 	.owner = THIS_MODULE,
@@ -120,6 +143,12 @@ static const struct file_operations osprey_drm_fops = {
 
 static const struct drm_driver osprey_drm_driver = {
 	.driver_features = DRIVER_GEM | DRIVER_RENDER,
+	.open = osprey_open,
+	.postclose = osprey_postclose,
+	.gem_create_object = osprey_bo_gem_create_object,
+	.gem_prime_import_sg_table = osprey_dmabuf_bo_import_sg_table,
+	.dumb_create = osprey_gem_dumb_create,
+	.show_fdinfo = osprey_gem_show_fdinfo,
 	.ioctls = osprey_ioctls,
 	.num_ioctls = ARRAY_SIZE(osprey_ioctls),
 	.fops = &osprey_drm_fops,
@@ -154,7 +183,12 @@ static int osprey_probe(struct platform_device *pdev)
 	if (err)
 		return err;
 
+	err = osprey_gem_init(odev);
+	if (err)
+		return err;
+
 	osprey_debugfs_register(odev);
+	osprey_gem_debugfs_register(odev);
 
 	err = drm_dev_register(&odev->drm, 0);
 	if (err) {

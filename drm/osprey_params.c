@@ -42,6 +42,12 @@ int osprey_ioctl_get_param(struct drm_device *drm, void *data,
 	case DRM_OSPREY_PARAM_NUM_ENGINES:
 		args->value = odev->info.num_engines;
 		break;
+	case DRM_OSPREY_PARAM_MAX_BO_SIZE:
+		args->value = osprey_gem_max_bo_size();
+		break;
+	case DRM_OSPREY_PARAM_MAX_LABEL_SIZE:
+		args->value = DRM_OSPREY_MAX_LABEL_SIZE;
+		break;
 	default:
 		ret = -EINVAL;
 		break;

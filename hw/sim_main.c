@@ -19,6 +19,7 @@
  *   stepping of the same design.
  */
 
+#include <linux/dma-mapping.h>
 #include <linux/irq.h>
 #include <linux/irqdomain.h>
 #include <linux/module.h>
@@ -68,6 +69,8 @@ static struct osprey_sim *osprey_sim_create(unsigned int index)
 		.id = index,
 		.num_res = 1,
 		.size_data = sizeof(struct osprey_hw_bus),
+		/* The GPU reaches all of memory. */
+		.dma_mask = DMA_BIT_MASK(64),
 	};
 	struct osprey_hw_bus bus = {
 		.read = osprey_sim_reg_read,

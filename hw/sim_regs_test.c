@@ -165,6 +165,6 @@ static struct kunit_suite sim_regs_suite = {
 
 kunit_test_suite(sim_regs_suite);
 
-MODULE_DESCRIPTION("KUnit tests of the Osprey GPU model");
+MODULE_DESCRIPTION("KUnit tests of Osprey: the GPU model and the typed GEM layer");
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 MODULE_LICENSE("GPL");

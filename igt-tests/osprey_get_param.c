@@ -14,6 +14,8 @@ static const uint32_t known_params[] = {
 	DRM_OSPREY_PARAM_GPU_REVISION,
 	DRM_OSPREY_PARAM_GPU_FEATURES,
 	DRM_OSPREY_PARAM_NUM_ENGINES,
+	DRM_OSPREY_PARAM_MAX_BO_SIZE,
+	DRM_OSPREY_PARAM_MAX_LABEL_SIZE,
 };
 
 igt_main
@@ -48,7 +50,8 @@ igt_main
 
 	igt_describe("An unknown parameter gives -EINVAL and leaves value alone.");
 	igt_subtest("get-bad-param") {
-		uint32_t bad[] = { DRM_OSPREY_PARAM_NUM_ENGINES + 1, 0x1000, 0xffffffff };
+		/* The first number past the last parameter, and far ones. */
+		uint32_t bad[] = { DRM_OSPREY_PARAM_MAX_LABEL_SIZE + 1, 0x1000, 0xffffffff };
 
 		for (unsigned int i = 0; i < ARRAY_SIZE(bad); i++) {
 			struct drm_osprey_get_param gp = {

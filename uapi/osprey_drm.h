@@ -53,6 +53,21 @@ extern "C" {
 enum drm_osprey_ioctl_id {
 	/** @DRM_OSPREY_GET_PARAM: Read one device parameter. */
 	DRM_OSPREY_GET_PARAM = 0,
+
+	/** @DRM_OSPREY_GEM_CREATE: Create a buffer object. */
+	DRM_OSPREY_GEM_CREATE = 1,
+
+	/** @DRM_OSPREY_GEM_MMAP_OFFSET: Get the offset to mmap() a buffer at. */
+	DRM_OSPREY_GEM_MMAP_OFFSET = 2,
+
+	/** @DRM_OSPREY_GEM_INFO: Describe a buffer object. */
+	DRM_OSPREY_GEM_INFO = 3,
+
+	/** @DRM_OSPREY_GEM_SET_LABEL: Give a buffer object a debug name. */
+	DRM_OSPREY_GEM_SET_LABEL = 4,
+
+	/** @DRM_OSPREY_GEM_WAIT: Wait for a buffer object to be idle. */
+	DRM_OSPREY_GEM_WAIT = 5,
 };
 
 /**
@@ -86,6 +101,19 @@ enum drm_osprey_param {
 	 * has.
 	 */
 	DRM_OSPREY_PARAM_NUM_ENGINES = 3,
+
+	/**
+	 * @DRM_OSPREY_PARAM_MAX_BO_SIZE: Largest size, in bytes, that
+	 * %DRM_IOCTL_OSPREY_GEM_CREATE accepts (the ``max_bo_size`` module
+	 * parameter, a page multiple).
+	 */
+	DRM_OSPREY_PARAM_MAX_BO_SIZE = 4,
+
+	/**
+	 * @DRM_OSPREY_PARAM_MAX_LABEL_SIZE: Largest
+	 * &drm_osprey_gem_set_label.size, NUL included.
+	 */
+	DRM_OSPREY_PARAM_MAX_LABEL_SIZE = 5,
 };
 
 /*
@@ -113,17 +141,185 @@ struct drm_osprey_get_param {
 };
 
 /**
+ * DOC: Buffer objects
+ *
+ * Buffer objects (BOs) are GEM objects backed by shmem pages. They are
+ * created with %DRM_IOCTL_OSPREY_GEM_CREATE or the DRM core's dumb-buffer
+ * ioctls (primary node), closed with the core's %DRM_IOCTL_GEM_CLOSE, shared
+ * with the core's PRIME ioctls, and mapped into the CPU with mmap() at the
+ * offset %DRM_IOCTL_OSPREY_GEM_MMAP_OFFSET returns. A dma-buf imported from
+ * another driver becomes a BO too; it has no pages of its own and is mapped
+ * through the exporter.
+ *
+ * A BO lives while a handle, a mapping, an exported dma-buf or a job refers
+ * to it. Its memory use shows in the file's fdinfo (drm-total-memory,
+ * drm-shared-memory, drm-resident-memory).
+ */
+
+/**
+ * struct drm_osprey_gem_create - Argument of %DRM_IOCTL_OSPREY_GEM_CREATE
+ *
+ * Errors: -EINVAL for a size of zero, a size above
+ * %DRM_OSPREY_PARAM_MAX_BO_SIZE (after rounding up to a page) or one that
+ * overflows when rounded up, for unknown flags or a non-zero pad; -ENOMEM
+ * when memory runs out.
+ */
+struct drm_osprey_gem_create {
+	/**
+	 * @size: In: the size wanted, in bytes. Out: the size allocated, @size
+	 * rounded up to a whole number of pages.
+	 */
+	__u64 size;
+
+	/** @flags: In: MBZ; no flags are defined yet. */
+	__u32 flags;
+
+	/** @handle: Out: the new object's handle. */
+	__u32 handle;
+};
+
+/**
+ * struct drm_osprey_gem_mmap_offset - Argument of
+ * %DRM_IOCTL_OSPREY_GEM_MMAP_OFFSET
+ *
+ * mmap() the DRM file at @offset with a length of at most the object's
+ * size. In mmap(): a length beyond the object fails with -EINVAL, an offset
+ * no object has with -EINVAL, and the offset of an object this file has no
+ * handle for with -EACCES. Errors of the ioctl: -ENOENT for an unknown
+ * handle; -EINVAL for a non-zero pad.
+ */
+struct drm_osprey_gem_mmap_offset {
+	/** @handle: In: the object. */
+	__u32 handle;
+
+	/** @pad: MBZ. */
+	__u32 pad;
+
+	/** @offset: Out: the fake offset to pass to mmap(). */
+	__u64 offset;
+};
+
+/** DRM_OSPREY_GEM_INFO_IMPORTED: the object is a dma-buf imported from elsewhere. */
+#define DRM_OSPREY_GEM_INFO_IMPORTED	0x00000001u
+/** DRM_OSPREY_GEM_INFO_EXPORTED: the object has been exported as a dma-buf. */
+#define DRM_OSPREY_GEM_INFO_EXPORTED	0x00000002u
+
+/**
+ * struct drm_osprey_gem_info - Argument of %DRM_IOCTL_OSPREY_GEM_INFO
+ *
+ * Errors: -ENOENT for an unknown handle; -EINVAL for a non-zero pad.
+ */
+struct drm_osprey_gem_info {
+	/** @handle: In: the object. */
+	__u32 handle;
+
+	/** @pad: MBZ. */
+	__u32 pad;
+
+	/** @size: Out: the object's size in bytes. */
+	__u64 size;
+
+	/** @create_flags: Out: the flags the object was created with. */
+	__u32 create_flags;
+
+	/** @info: Out: DRM_OSPREY_GEM_INFO_* bits. */
+	__u32 info;
+};
+
+/** DRM_OSPREY_MAX_LABEL_SIZE: the largest label, NUL included. */
+#define DRM_OSPREY_MAX_LABEL_SIZE	64
+
+/**
+ * struct drm_osprey_gem_set_label - Argument of %DRM_IOCTL_OSPREY_GEM_SET_LABEL
+ *
+ * Labels name objects in debugfs and in GPU coredumps. They are for people
+ * debugging; nothing else reads them.
+ *
+ * Errors: -ENOENT for an unknown handle; -EINVAL for a @size above
+ * %DRM_OSPREY_MAX_LABEL_SIZE, a @size of zero with a non-zero @label (or
+ * the reverse), a label with no NUL within @size bytes, or a non-zero pad;
+ * -EFAULT when @label cannot be read.
+ */
+struct drm_osprey_gem_set_label {
+	/** @handle: In: the object. */
+	__u32 handle;
+
+	/**
+	 * @size: In: bytes at @label, the terminating NUL included; 0 with a
+	 * @label of 0 removes the label.
+	 */
+	__u32 size;
+
+	/** @label: In: pointer to the NUL-terminated label. */
+	__u64 label;
+};
+
+/**
+ * struct drm_osprey_gem_wait - Argument of %DRM_IOCTL_OSPREY_GEM_WAIT
+ *
+ * Waits until every job that uses the object, for reading or writing, has
+ * finished: every fence in the object's reservation object has signalled.
+ * Returns 0 once idle, -ETIMEDOUT if it is still busy at @timeout_ns (a
+ * @timeout_ns in the past only polls), -EINTR or -ERESTARTSYS when a signal
+ * interrupts the wait. Errors: -ENOENT for an unknown handle; -EINVAL for
+ * unknown flags or a non-zero pad.
+ */
+struct drm_osprey_gem_wait {
+	/** @handle: In: the object. */
+	__u32 handle;
+
+	/** @flags: In: MBZ; no flags are defined yet. */
+	__u32 flags;
+
+	/**
+	 * @timeout_ns: In: absolute CLOCK_MONOTONIC time, in nanoseconds, at
+	 * which to give up.
+	 */
+	__s64 timeout_ns;
+};
+
+/**
  * DOC: Ioctls
  *
  * .. c:macro:: DRM_IOCTL_OSPREY_GET_PARAM
  *
  * Read one device parameter into &drm_osprey_get_param.value.
+ *
+ * .. c:macro:: DRM_IOCTL_OSPREY_GEM_CREATE
+ *
+ * Create a buffer object, see &struct drm_osprey_gem_create.
+ *
+ * .. c:macro:: DRM_IOCTL_OSPREY_GEM_MMAP_OFFSET
+ *
+ * Get a buffer object's mmap() offset, see &struct drm_osprey_gem_mmap_offset.
+ *
+ * .. c:macro:: DRM_IOCTL_OSPREY_GEM_INFO
+ *
+ * Describe a buffer object, see &struct drm_osprey_gem_info.
+ *
+ * .. c:macro:: DRM_IOCTL_OSPREY_GEM_SET_LABEL
+ *
+ * Label a buffer object, see &struct drm_osprey_gem_set_label.
+ *
+ * .. c:macro:: DRM_IOCTL_OSPREY_GEM_WAIT
+ *
+ * Wait for a buffer object to be idle, see &struct drm_osprey_gem_wait.
  */
 #define DRM_IOCTL_OSPREY(dir, name, type) \
 	DRM_IO##dir(DRM_COMMAND_BASE + DRM_OSPREY_##name, type)
 
 #define DRM_IOCTL_OSPREY_GET_PARAM \
 	DRM_IOCTL_OSPREY(WR, GET_PARAM, struct drm_osprey_get_param)
+#define DRM_IOCTL_OSPREY_GEM_CREATE \
+	DRM_IOCTL_OSPREY(WR, GEM_CREATE, struct drm_osprey_gem_create)
+#define DRM_IOCTL_OSPREY_GEM_MMAP_OFFSET \
+	DRM_IOCTL_OSPREY(WR, GEM_MMAP_OFFSET, struct drm_osprey_gem_mmap_offset)
+#define DRM_IOCTL_OSPREY_GEM_INFO \
+	DRM_IOCTL_OSPREY(WR, GEM_INFO, struct drm_osprey_gem_info)
+#define DRM_IOCTL_OSPREY_GEM_SET_LABEL \
+	DRM_IOCTL_OSPREY(W, GEM_SET_LABEL, struct drm_osprey_gem_set_label)
+#define DRM_IOCTL_OSPREY_GEM_WAIT \
+	DRM_IOCTL_OSPREY(W, GEM_WAIT, struct drm_osprey_gem_wait)
 
 #if defined(__cplusplus)
 }

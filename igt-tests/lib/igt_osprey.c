@@ -8,17 +8,23 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <time.h>
 #include <unistd.h>
 
+#include <linux/dma-buf.h>
 #include <xf86drm.h>
 
 #include "igt_core.h"
+#include "igt_debugfs.h"
 #include "igt_osprey.h"
 #include "ioctl_wrappers.h"
 
@@ -105,4 +111,583 @@ int igt_osprey_sysfs_write(const char *path, const char *value)
 		ret = -errno;
 	close(fd);
 	return ret;
+}
+
+/**
+ * __igt_osprey_gem_create: DRM_IOCTL_OSPREY_GEM_CREATE; 0 or -errno
+ *
+ * @size is in/out: the size asked for, then the size allocated.
+ */
+int __igt_osprey_gem_create(int fd, uint64_t *size, uint32_t flags,
+			    uint32_t *handle)
+{
+	struct drm_osprey_gem_create create = {
+		.size = *size,
+		.flags = flags,
+	};
+
+	if (igt_ioctl(fd, DRM_IOCTL_OSPREY_GEM_CREATE, &create))
+		return -errno;
+	*size = create.size;
+	*handle = create.handle;
+	return 0;
+}
+
+/**
+ * igt_osprey_gem_create: create a buffer object, asserting success
+ */
+uint32_t igt_osprey_gem_create(int fd, uint64_t size)
+{
+	uint32_t handle = 0;
+
+	igt_assert_eq(__igt_osprey_gem_create(fd, &size, 0, &handle), 0);
+	igt_assert_neq_u32(handle, 0);
+	return handle;
+}
+
+/**
+ * __igt_osprey_gem_mmap_offset: DRM_IOCTL_OSPREY_GEM_MMAP_OFFSET; 0 or -errno
+ */
+int __igt_osprey_gem_mmap_offset(int fd, uint32_t handle, uint64_t *offset)
+{
+	struct drm_osprey_gem_mmap_offset arg = { .handle = handle };
+
+	if (igt_ioctl(fd, DRM_IOCTL_OSPREY_GEM_MMAP_OFFSET, &arg))
+		return -errno;
+	*offset = arg.offset;
+	return 0;
+}
+
+/**
+ * igt_osprey_gem_mmap_offset: a buffer's mmap() offset, asserting success
+ */
+uint64_t igt_osprey_gem_mmap_offset(int fd, uint32_t handle)
+{
+	uint64_t offset = 0;
+
+	igt_assert_eq(__igt_osprey_gem_mmap_offset(fd, handle, &offset), 0);
+	return offset;
+}
+
+/**
+ * __igt_osprey_gem_mmap: map @size bytes of a buffer (MAP_SHARED)
+ *
+ * Returns the mapping, or NULL with errno set.
+ */
+void *__igt_osprey_gem_mmap(int fd, uint32_t handle, uint64_t size, int prot)
+{
+	uint64_t offset = 0;
+	void *ptr;
+	int ret;
+
+	ret = __igt_osprey_gem_mmap_offset(fd, handle, &offset);
+	if (ret) {
+		errno = -ret;
+		return NULL;
+	}
+	ptr = mmap(NULL, size, prot, MAP_SHARED, fd, offset);
+	return ptr == MAP_FAILED ? NULL : ptr;
+}
+
+/**
+ * igt_osprey_gem_mmap: map @size bytes of a buffer, asserting success
+ */
+void *igt_osprey_gem_mmap(int fd, uint32_t handle, uint64_t size, int prot)
+{
+	void *ptr = __igt_osprey_gem_mmap(fd, handle, size, prot);
+
+	igt_assert_f(ptr, "mmap of handle %u (%" PRIu64 " bytes) failed: %s\n",
+		     handle, size, strerror(errno));
+	return ptr;
+}
+
+/**
+ * __igt_osprey_gem_info: DRM_IOCTL_OSPREY_GEM_INFO; 0 or -errno
+ */
+int __igt_osprey_gem_info(int fd, uint32_t handle,
+			  struct drm_osprey_gem_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->handle = handle;
+	if (igt_ioctl(fd, DRM_IOCTL_OSPREY_GEM_INFO, info))
+		return -errno;
+	return 0;
+}
+
+/**
+ * igt_osprey_gem_info: describe a buffer object, asserting success
+ */
+void igt_osprey_gem_info(int fd, uint32_t handle,
+			 struct drm_osprey_gem_info *info)
+{
+	igt_assert_eq(__igt_osprey_gem_info(fd, handle, info), 0);
+}
+
+/**
+ * __igt_osprey_gem_set_label: label a buffer; NULL removes the label
+ *
+ * Returns 0 or -errno.
+ */
+int __igt_osprey_gem_set_label(int fd, uint32_t handle, const char *label)
+{
+	struct drm_osprey_gem_set_label arg = {
+		.handle = handle,
+		.size = label ? strlen(label) + 1 : 0,
+		.label = to_user_pointer(label),
+	};
+
+	if (igt_ioctl(fd, DRM_IOCTL_OSPREY_GEM_SET_LABEL, &arg))
+		return -errno;
+	return 0;
+}
+
+/**
+ * igt_osprey_gem_set_label: label a buffer, asserting success
+ */
+void igt_osprey_gem_set_label(int fd, uint32_t handle, const char *label)
+{
+	igt_assert_eq(__igt_osprey_gem_set_label(fd, handle, label), 0);
+}
+
+/**
+ * __igt_osprey_gem_wait: DRM_IOCTL_OSPREY_GEM_WAIT until the absolute
+ * CLOCK_MONOTONIC time @timeout_ns; 0 or -errno
+ */
+int __igt_osprey_gem_wait(int fd, uint32_t handle, int64_t timeout_ns)
+{
+	struct drm_osprey_gem_wait arg = {
+		.handle = handle,
+		.timeout_ns = timeout_ns,
+	};
+
+	if (igt_ioctl(fd, DRM_IOCTL_OSPREY_GEM_WAIT, &arg))
+		return -errno;
+	return 0;
+}
+
+/**
+ * igt_osprey_monotonic_ns: CLOCK_MONOTONIC now, in nanoseconds
+ */
+int64_t igt_osprey_monotonic_ns(void)
+{
+	struct timespec ts;
+
+	igt_assert_eq(clock_gettime(CLOCK_MONOTONIC, &ts), 0);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/**
+ * igt_osprey_dumb_create: DRM_IOCTL_MODE_CREATE_DUMB, asserting success
+ *
+ * @pitch and @size may be NULL.
+ */
+uint32_t igt_osprey_dumb_create(int fd, uint32_t width, uint32_t height,
+				uint32_t bpp, uint32_t *pitch, uint64_t *size)
+{
+	struct drm_mode_create_dumb create = {
+		.width = width,
+		.height = height,
+		.bpp = bpp,
+	};
+
+	do_ioctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &create);
+	igt_assert_neq_u32(create.handle, 0);
+	if (pitch)
+		*pitch = create.pitch;
+	if (size)
+		*size = create.size;
+	return create.handle;
+}
+
+/**
+ * igt_osprey_dumb_mmap: map a dumb buffer through DRM_IOCTL_MODE_MAP_DUMB
+ */
+void *igt_osprey_dumb_mmap(int fd, uint32_t handle, uint64_t size, int prot)
+{
+	struct drm_mode_map_dumb map = { .handle = handle };
+	void *ptr;
+
+	do_ioctl(fd, DRM_IOCTL_MODE_MAP_DUMB, &map);
+	ptr = mmap(NULL, size, prot, MAP_SHARED, fd, map.offset);
+	igt_assert_f(ptr != MAP_FAILED, "mmap of dumb handle %u failed: %s\n",
+		     handle, strerror(errno));
+	return ptr;
+}
+
+/**
+ * igt_osprey_dumb_destroy: DRM_IOCTL_MODE_DESTROY_DUMB, asserting success
+ */
+void igt_osprey_dumb_destroy(int fd, uint32_t handle)
+{
+	struct drm_mode_destroy_dumb destroy = { .handle = handle };
+
+	do_ioctl(fd, DRM_IOCTL_MODE_DESTROY_DUMB, &destroy);
+}
+
+/**
+ * igt_osprey_prime_export: export a handle as a read-write dma-buf fd
+ */
+int igt_osprey_prime_export(int fd, uint32_t handle)
+{
+	int dmabuf = -1;
+
+	igt_assert_f(drmPrimeHandleToFD(fd, handle, DRM_CLOEXEC | DRM_RDWR,
+					&dmabuf) == 0,
+		     "export of handle %u failed: %s\n", handle, strerror(errno));
+	igt_assert_fd(dmabuf);
+	return dmabuf;
+}
+
+/**
+ * igt_osprey_prime_import: import a dma-buf fd, asserting success
+ */
+uint32_t igt_osprey_prime_import(int fd, int dmabuf)
+{
+	uint32_t handle = 0;
+
+	igt_assert_f(drmPrimeFDToHandle(fd, dmabuf, &handle) == 0,
+		     "import of dma-buf fd %d failed: %s\n", dmabuf,
+		     strerror(errno));
+	igt_assert_neq_u32(handle, 0);
+	return handle;
+}
+
+/**
+ * igt_osprey_dmabuf_mmap: map a dma-buf fd (MAP_SHARED), asserting success
+ */
+void *igt_osprey_dmabuf_mmap(int dmabuf, uint64_t size, int prot)
+{
+	void *ptr = mmap(NULL, size, prot, MAP_SHARED, dmabuf, 0);
+
+	igt_assert_f(ptr != MAP_FAILED, "mmap of dma-buf fd %d failed: %s\n",
+		     dmabuf, strerror(errno));
+	return ptr;
+}
+
+/**
+ * igt_osprey_dmabuf_sync: DMA_BUF_IOCTL_SYNC with @flags (DMA_BUF_SYNC_*)
+ */
+void igt_osprey_dmabuf_sync(int dmabuf, uint64_t flags)
+{
+	struct dma_buf_sync sync = { .flags = flags };
+
+	do_ioctl(dmabuf, DMA_BUF_IOCTL_SYNC, &sync);
+}
+
+/* The pattern's word @i for @seed: a 64-bit mix, so seeds differ everywhere. */
+static uint32_t pattern_word(uint64_t i, uint32_t seed)
+{
+	uint64_t x = i + (uint64_t)seed * 0x9e3779b97f4a7c15ull + 1;
+
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ull;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebull;
+	x ^= x >> 31;
+	return (uint32_t)x;
+}
+
+/**
+ * igt_osprey_fill: write the pattern of @seed over @size bytes at @ptr
+ *
+ * Ends with a full barrier, so that the data is visible through other
+ * (possibly write-combined) mappings of the same pages.
+ */
+void igt_osprey_fill(void *ptr, uint64_t size, uint32_t seed)
+{
+	uint32_t *words = ptr;
+
+	igt_assert_eq_u64(size % 4, 0);
+	for (uint64_t i = 0; i < size / 4; i++)
+		words[i] = pattern_word(i, seed);
+	__sync_synchronize();
+}
+
+/**
+ * igt_osprey_assert_pattern: assert that @ptr holds the pattern of @seed
+ */
+void igt_osprey_assert_pattern(const void *ptr, uint64_t size, uint32_t seed)
+{
+	const volatile uint32_t *words = ptr;
+
+	igt_assert_eq_u64(size % 4, 0);
+	__sync_synchronize();
+	for (uint64_t i = 0; i < size / 4; i++) {
+		uint32_t got = words[i], want = pattern_word(i, seed);
+
+		igt_assert_f(got == want,
+			     "pattern %#x: offset %#" PRIx64 " holds %#010x, not %#010x\n",
+			     seed, i * 4, got, want);
+	}
+}
+
+/**
+ * igt_osprey_assert_zero: assert that @size bytes at @ptr are all zero
+ */
+void igt_osprey_assert_zero(const void *ptr, uint64_t size)
+{
+	const volatile uint8_t *bytes = ptr;
+
+	for (uint64_t i = 0; i < size; i++)
+		igt_assert_f(bytes[i] == 0, "byte offset %#" PRIx64 " holds %#04x\n",
+			     i, bytes[i]);
+}
+
+/**
+ * igt_osprey_debugfs_read_all: the whole of a file in @fd's debugfs directory
+ *
+ * Returns a malloc()ed NUL-terminated string, or NULL (errno set) if the
+ * file cannot be opened or read.
+ */
+char *igt_osprey_debugfs_read_all(int fd, const char *filename)
+{
+	size_t len = 0, cap = 4096;
+	int dir, file, err;
+	ssize_t n = 0;
+	char *buf;
+
+	dir = igt_debugfs_dir(fd);
+	if (dir < 0)
+		return NULL;
+	file = openat(dir, filename, O_RDONLY | O_CLOEXEC);
+	err = errno;
+	close(dir);
+	if (file < 0) {
+		errno = err;
+		return NULL;
+	}
+	buf = malloc(cap);
+	igt_assert(buf);
+	for (;;) {
+		if (cap - len < 2) {
+			cap *= 2;
+			buf = realloc(buf, cap);
+			igt_assert(buf);
+		}
+		n = read(file, buf + len, cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += n;
+	}
+	err = errno;
+	close(file);
+	if (n < 0) {
+		free(buf);
+		errno = err;
+		return NULL;
+	}
+	buf[len] = '\0';
+	return buf;
+}
+
+/**
+ * igt_osprey_gem_count: the device's live buffer objects (debugfs gem_count)
+ *
+ * Asserts that the file exists and holds a single decimal number.
+ */
+int igt_osprey_gem_count(int fd)
+{
+	char *buf = igt_osprey_debugfs_read_all(fd, "gem_count");
+	char *end;
+	long count;
+
+	igt_assert_f(buf, "cannot read debugfs gem_count: %s\n", strerror(errno));
+	errno = 0;
+	count = strtol(buf, &end, 10);
+	igt_assert_f(end != buf && errno == 0 && count >= 0 && count <= INT_MAX,
+		     "gem_count is not a count: \"%s\"\n", buf);
+	while (*end == '\n' || *end == ' ' || *end == '\t')
+		end++;
+	igt_assert_f(*end == '\0', "gem_count has more than a number: \"%s\"\n", buf);
+	free(buf);
+	return count;
+}
+
+/*
+ * Parse one gem_objects line: "[other fields ]size=N handles=N label="L"
+ * imported=B exported=B pinned=B". Returns false if it has no such fields.
+ */
+static bool parse_gem_object(const char *line, struct igt_osprey_debugfs_bo *bo)
+{
+	static const char tail_key[] = "\" imported=";
+	const char *p, *label, *tail = NULL;
+	int imported, exported, pinned, n = -1;
+	unsigned long long size;
+	unsigned int handles;
+	size_t len;
+
+	/* The first "size=" starting a field that is followed by the others. */
+	for (p = strstr(line, "size="); p; p = strstr(p + 1, "size=")) {
+		n = -1;
+		if (p != line && p[-1] != ' ')
+			continue;
+		if (sscanf(p, "size=%llu handles=%u label=\"%n", &size, &handles,
+			   &n) == 2 && n > 0)
+			break;
+	}
+	if (!p || n <= 0)
+		return false;
+	label = p + n;
+	/* The label ends at the last '" imported=' (it may itself hold quotes). */
+	for (p = strstr(label, tail_key); p; p = strstr(p + 1, tail_key))
+		tail = p;
+	if (!tail)
+		return false;
+	if (sscanf(tail, "\" imported=%d exported=%d pinned=%d", &imported,
+		   &exported, &pinned) != 3)
+		return false;
+	igt_assert_f((unsigned int)imported <= 1 && (unsigned int)exported <= 1 &&
+		     (unsigned int)pinned <= 1,
+		     "gem_objects flags are not 0 or 1: %s\n", line);
+	len = tail - label;
+	if (len >= sizeof(bo->label))
+		len = sizeof(bo->label) - 1;
+	memset(bo, 0, sizeof(*bo));
+	memcpy(bo->label, label, len);
+	bo->size = size;
+	bo->handles = handles;
+	bo->imported = imported;
+	bo->exported = exported;
+	bo->pinned = pinned;
+	return true;
+}
+
+/**
+ * igt_osprey_gem_objects: parse the device's debugfs gem_objects file
+ *
+ * Stores a malloc()ed array of the objects listed in *@bos and returns
+ * their number. Asserts that the file exists and that every line after the
+ * header describes an object.
+ */
+int igt_osprey_gem_objects(int fd, struct igt_osprey_debugfs_bo **bos)
+{
+	char *buf = igt_osprey_debugfs_read_all(fd, "gem_objects");
+	struct igt_osprey_debugfs_bo *array = NULL;
+	int count = 0, cap = 0;
+	char *line, *next;
+
+	igt_assert_f(buf, "cannot read debugfs gem_objects: %s\n", strerror(errno));
+	line = strchr(buf, '\n');	/* skip the header line */
+	line = line ? line + 1 : buf + strlen(buf);
+	for (; *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		else
+			next = line + strlen(line);
+		if (!*line)
+			continue;
+		if (count == cap) {
+			cap = cap ? 2 * cap : 64;
+			array = realloc(array, cap * sizeof(*array));
+			igt_assert(array);
+		}
+		igt_assert_f(parse_gem_object(line, &array[count]),
+			     "gem_objects line without the object fields: \"%s\"\n",
+			     line);
+		count++;
+	}
+	free(buf);
+	*bos = array;
+	return count;
+}
+
+/**
+ * igt_osprey_gem_objects_find: the gem_objects lines with label @label
+ *
+ * Returns how many objects have exactly that label; the first one is
+ * copied to @found if that is not NULL.
+ */
+int igt_osprey_gem_objects_find(int fd, const char *label,
+				struct igt_osprey_debugfs_bo *found)
+{
+	struct igt_osprey_debugfs_bo *bos;
+	int n = igt_osprey_gem_objects(fd, &bos), matches = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (strcmp(bos[i].label, label))
+			continue;
+		if (!matches++ && found)
+			*found = bos[i];
+	}
+	free(bos);
+	return matches;
+}
+
+/**
+ * __igt_osprey_fdinfo_memory: a memory stat of @fd's fdinfo, in bytes
+ *
+ * @key is the name before the colon, e.g. "drm-total-memory". The value is
+ * a number followed by no unit or by B, KiB, MiB or GiB (the kernel's
+ * drm_print_memory_stats() prints bytes with no unit, and the largest of
+ * KiB or MiB that divides the value exactly otherwise). Returns 0, -ENOENT
+ * if there is no such line, or -EINVAL if the value does not parse.
+ */
+int __igt_osprey_fdinfo_memory(int fd, const char *key, uint64_t *bytes)
+{
+	char path[64], buf[8192], *line, *next, *p, *end;
+	size_t keylen = strlen(key), len = 0;
+	unsigned long long value;
+	int file;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	file = open(path, O_RDONLY | O_CLOEXEC);
+	if (file < 0)
+		return -errno;
+	while (len < sizeof(buf) - 1 &&
+	       (n = read(file, buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += n;
+	close(file);
+	buf[len] = '\0';
+
+	for (line = buf; line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			next++;
+		if (strncmp(line, key, keylen) || line[keylen] != ':')
+			continue;
+		p = line + keylen + 1;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p < '0' || *p > '9')
+			return -EINVAL;
+		errno = 0;
+		value = strtoull(p, &end, 10);
+		if (errno)
+			return -EINVAL;
+		p = end;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\n' || *p == '\0')
+			*bytes = value;
+		else if (!strncmp(p, "B", 1) && (p[1] == '\n' || !p[1]))
+			*bytes = value;
+		else if (!strncmp(p, "KiB", 3) && (p[3] == '\n' || !p[3]))
+			*bytes = value << 10;
+		else if (!strncmp(p, "MiB", 3) && (p[3] == '\n' || !p[3]))
+			*bytes = value << 20;
+		else if (!strncmp(p, "GiB", 3) && (p[3] == '\n' || !p[3]))
+			*bytes = value << 30;
+		else
+			return -EINVAL;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/**
+ * igt_osprey_fdinfo_memory: a memory stat of @fd's fdinfo, asserting that
+ * it is there and parses
+ */
+uint64_t igt_osprey_fdinfo_memory(int fd, const char *key)
+{
+	uint64_t bytes = 0;
+	int ret = __igt_osprey_fdinfo_memory(fd, key, &bytes);
+
+	igt_assert_f(ret == 0, "fdinfo of fd %d: no valid \"%s\" line (%s)\n",
+		     fd, key, strerror(-ret));
+	return bytes;
 }

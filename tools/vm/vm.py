@@ -25,12 +25,14 @@ its own gate.
 
 import argparse
 import dataclasses
+import glob
 import os
 import re
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import compile_fail  # noqa: E402
 import guest  # noqa: E402
 
 # DRM helper modules the guest carries (with their dependencies); on the
@@ -327,8 +329,9 @@ COMMON_SELFTESTS = [
 ]
 
 
-def host_checks(report):
-    """Checks that need no guest: the uapi header stands alone in C and C++."""
+def host_checks(report, kdir):
+    """Checks that need no guest: the uapi header stands alone in C and C++,
+    and the typed GEM layer's misuses fail to compile."""
     cflags = subprocess.run(["pkg-config", "--cflags", "libdrm"], capture_output=True,
                             text=True).stdout.split()
     for lang, compiler in (("c", "cc"), ("c++", "c++")):
@@ -338,6 +341,11 @@ def host_checks(report):
                            input=src, capture_output=True, text=True)
         report.line("PASS" if r.returncode == 0 else "FAIL",
                     "host/uapi-header-alone-%s" % lang, output=r.stderr.splitlines())
+    workdir = os.path.join("build", "compile-fail")
+    for case in sorted(glob.glob(os.path.join(compile_fail.CASES, "*.c"))):
+        ok, why = compile_fail.run_case(kdir, case, workdir)
+        report.line("PASS" if ok else "FAIL",
+                    "host/gem-compile-fail/" + os.path.basename(case)[:-2], output=why)
 
 
 def make_guest(args, tier):
@@ -354,7 +362,7 @@ def cmd_check(args):
     g = make_guest(args, tier)
     report = Report(tier.name)
     if tier.common_selftests:
-        host_checks(report)
+        host_checks(report, args.kdir or "/lib/modules/%s/build" % args.kver)
     run_suite(g, tier, report, args.bins)
     if tier.common_selftests:
         for name, fn in COMMON_SELFTESTS:
@@ -405,6 +413,24 @@ def cmd_run(args):
     return 1 if why else 0
 
 
+def cmd_bench(args):
+    """One guest runs osprey_bench; its figure lines are printed as they come."""
+    g = make_guest(args, TIERS["debian"])
+    plan = load_plan(SUITE_MODULES)
+    plan += "run_test osprey_bench /osprey/bin/osprey_bench\n"
+    plan += unload_plan(SUITE_MODULES)
+
+    def show(line):
+        if line.startswith("| "):
+            print(line[2:], flush=True)
+    res = g.boot(plan, MAIN_TIMEOUT, live=show, name="bench")
+    why = res.failures() + ["%s exited with %s" % (t.name, t.status)
+                            for t in res.tests if t.status != 0]
+    for w in why:
+        print("bench: " + w, file=sys.stderr)
+    return 1 if why else 0
+
+
 def cmd_shell(args):
     g = make_guest(args, TIERS[args.tier])
     plan = load_plan(SUITE_MODULES) + "shell\n"
@@ -415,11 +441,12 @@ def cmd_shell(args):
 def main():
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("command", choices=["check", "run", "shell", "summary"])
+    p.add_argument("command", choices=["check", "run", "shell", "bench", "summary"])
     p.add_argument("files", nargs="*", help="count files (summary)")
     p.add_argument("--tier", choices=sorted(TIERS), default="debian")
     p.add_argument("--kver")
     p.add_argument("--kernel-image")
+    p.add_argument("--kdir", help="kernel build tree (default /lib/modules/KVER/build)")
     p.add_argument("--modroot", default="/")
     p.add_argument("--kos", nargs="+")
     p.add_argument("--bins", nargs="+")
@@ -428,7 +455,7 @@ def main():
     args = p.parse_args()
     if args.command != "summary" and not (args.kver and args.kos and args.bins):
         p.error("%s needs --kver, --kos and --bins" % args.command)
-    return {"check": cmd_check, "run": cmd_run, "shell": cmd_shell,
+    return {"check": cmd_check, "run": cmd_run, "shell": cmd_shell, "bench": cmd_bench,
             "summary": cmd_summary}[args.command](args)
 
 
