@@ -5,6 +5,8 @@
  * ospreyctl: command-line access to Osprey GPUs through libdrm.
  *
  *   ospreyctl [-d DEVICE] info     driver version and every device parameter
+ *   ospreyctl [-d DEVICE] buffers  create, label, fill and share buffers,
+ *                                  and show what the driver reports of them
  *
  * Without -d, the first Osprey render node is used: found through libdrm's
  * device enumeration, or, where that does not list the device, by trying
@@ -13,9 +15,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <xf86drm.h>
@@ -88,6 +94,8 @@ static const struct {
 	{ "gpu_revision", DRM_OSPREY_PARAM_GPU_REVISION },
 	{ "gpu_features", DRM_OSPREY_PARAM_GPU_FEATURES },
 	{ "num_engines", DRM_OSPREY_PARAM_NUM_ENGINES },
+	{ "max_bo_size", DRM_OSPREY_PARAM_MAX_BO_SIZE },
+	{ "max_label_size", DRM_OSPREY_PARAM_MAX_LABEL_SIZE },
 };
 
 static int cmd_info(int fd, const char *path)
@@ -118,9 +126,104 @@ static int cmd_info(int fd, const char *path)
 	return ret;
 }
 
+static int fail(const char *what)
+{
+	fprintf(stderr, "ospreyctl: %s: %s\n", what, strerror(errno));
+	return 1;
+}
+
+/* Print this device's debugfs file @name, if debugfs is mounted. */
+static void show_debugfs(int fd, const char *name)
+{
+	char path[128], buf[4096];
+	struct stat st;
+	ssize_t n;
+	int dfd;
+
+	if (fstat(fd, &st))
+		return;
+	snprintf(path, sizeof(path), "/sys/kernel/debug/dri/%u/%s",
+		 minor(st.st_rdev), name);
+	dfd = open(path, O_RDONLY);
+	if (dfd < 0)
+		return;
+	printf("%s:\n", path);
+	while ((n = read(dfd, buf, sizeof(buf))) > 0)
+		fwrite(buf, 1, n, stdout);
+	close(dfd);
+}
+
+static int create_labelled(int fd, uint64_t size, const char *label,
+			   struct drm_osprey_gem_create *bo)
+{
+	struct drm_osprey_gem_set_label sl = {
+		.size = strlen(label) + 1,
+		.label = (uintptr_t)label,
+	};
+
+	*bo = (struct drm_osprey_gem_create){ .size = size };
+	if (drmIoctl(fd, DRM_IOCTL_OSPREY_GEM_CREATE, bo))
+		return fail("GEM_CREATE");
+	sl.handle = bo->handle;
+	if (drmIoctl(fd, DRM_IOCTL_OSPREY_GEM_SET_LABEL, &sl))
+		return fail("GEM_SET_LABEL");
+	printf("created %-8s handle %u, %" PRIu64 " bytes asked, %llu allocated\n",
+	       label, bo->handle, size, (unsigned long long)bo->size);
+	return 0;
+}
+
+/* A walk through the buffer uapi, for make run. */
+static int cmd_buffers(int fd)
+{
+	struct drm_osprey_gem_create vertices, texture;
+	struct drm_osprey_gem_mmap_offset mo = {};
+	struct drm_osprey_gem_info info = {};
+	uint32_t *map, sum = 0, i;
+	uint32_t imported;
+	int dmabuf;
+
+	if (create_labelled(fd, 3000, "vertices", &vertices) ||
+	    create_labelled(fd, 1 << 20, "texture", &texture))
+		return 1;
+
+	mo.handle = vertices.handle;
+	if (drmIoctl(fd, DRM_IOCTL_OSPREY_GEM_MMAP_OFFSET, &mo))
+		return fail("GEM_MMAP_OFFSET");
+	map = mmap(NULL, vertices.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		   mo.offset);
+	if (map == MAP_FAILED)
+		return fail("mmap");
+	for (i = 0; i < vertices.size / 4; i++)
+		map[i] = i * 3;
+	for (i = 0; i < vertices.size / 4; i++)
+		sum += map[i];
+	munmap(map, vertices.size);
+	printf("wrote and read back %llu bytes of vertices through mmap (checksum %u)\n",
+	       (unsigned long long)vertices.size, sum);
+
+	if (drmPrimeHandleToFD(fd, texture.handle, DRM_CLOEXEC | DRM_RDWR, &dmabuf))
+		return fail("PRIME export");
+	if (drmPrimeFDToHandle(fd, dmabuf, &imported))
+		return fail("PRIME import");
+	printf("exported texture as dma-buf fd %d; importing it back gives handle %u%s\n",
+	       dmabuf, imported, imported == texture.handle ? " (the same object)" : "");
+	info.handle = texture.handle;
+	if (drmIoctl(fd, DRM_IOCTL_OSPREY_GEM_INFO, &info))
+		return fail("GEM_INFO");
+	printf("texture: %llu bytes, %s\n", (unsigned long long)info.size,
+	       info.info & DRM_OSPREY_GEM_INFO_EXPORTED ? "exported" : "not exported");
+
+	show_debugfs(fd, "gem_objects");
+	close(dmabuf);
+	drmCloseBufferHandle(fd, vertices.handle);
+	drmCloseBufferHandle(fd, texture.handle);
+	show_debugfs(fd, "gem_count");
+	return 0;
+}
+
 static void print_usage(FILE *f)
 {
-	fprintf(f, "usage: ospreyctl [-d DEVICE] info\n");
+	fprintf(f, "usage: ospreyctl [-d DEVICE] info|buffers\n");
 }
 
 int main(int argc, char **argv)
@@ -142,7 +245,8 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind >= argc || strcmp(argv[optind], "info")) {
+	if (optind + 1 != argc ||
+	    (strcmp(argv[optind], "info") && strcmp(argv[optind], "buffers"))) {
 		print_usage(stderr);
 		return 2;
 	}
@@ -150,7 +254,10 @@ int main(int argc, char **argv)
 	fd = open_osprey(device, path, sizeof(path));
 	if (fd < 0)
 		return 1;
-	ret = cmd_info(fd, path);
+	if (!strcmp(argv[optind], "info"))
+		ret = cmd_info(fd, path);
+	else
+		ret = cmd_buffers(fd);
 	close(fd);
 	return ret;
 }

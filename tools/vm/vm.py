@@ -397,6 +397,7 @@ def cmd_run(args):
     g = make_guest(args, TIERS["debian"])
     plan = load_plan(OSPREY_MODULES)
     plan += "run_test ospreyctl-info /osprey/bin/ospreyctl info\n"
+    plan += "run_test ospreyctl-buffers /osprey/bin/ospreyctl buffers\n"
     plan += unload_plan(OSPREY_MODULES)
 
     def show(line):
