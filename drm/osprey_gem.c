@@ -222,18 +222,20 @@ int osprey_ioctl_gem_mmap_offset(struct drm_device *drm, void *data,
 {
 	struct drm_osprey_gem_mmap_offset *args = data;
 	struct drm_gem_object *obj;
-	int ret;
+	int ret = -ENOENT, idx;
 
 	if (args->pad)
 		return -EINVAL;
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
 	obj = osprey_gem_lookup(file, args->handle);
-	if (!obj)
-		return -ENOENT;
-
-	ret = drm_gem_create_mmap_offset(obj);
-	if (!ret)
-		args->offset = drm_vma_node_offset_addr(&obj->vma_node);
-	drm_gem_object_put(obj);
+	if (obj) {
+		ret = drm_gem_create_mmap_offset(obj);
+		if (!ret)
+			args->offset = drm_vma_node_offset_addr(&obj->vma_node);
+		drm_gem_object_put(obj);
+	}
+	drm_dev_exit(idx);
 	return ret;
 }
 
@@ -242,12 +244,17 @@ int osprey_ioctl_gem_info(struct drm_device *drm, void *data,
 {
 	struct drm_osprey_gem_info *args = data;
 	struct drm_gem_object *obj;
+	int idx;
 
 	if (args->pad)
 		return -EINVAL;
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
 	obj = osprey_gem_lookup(file, args->handle);
-	if (!obj)
+	if (!obj) {
+		drm_dev_exit(idx);
 		return -ENOENT;
+	}
 
 	args->size = obj->size;
 	args->create_flags = osprey_gem_attrs(obj)->create_flags;
@@ -257,6 +264,7 @@ int osprey_ioctl_gem_info(struct drm_device *drm, void *data,
 	else if (READ_ONCE(obj->dma_buf))
 		args->info |= DRM_OSPREY_GEM_INFO_EXPORTED;
 	drm_gem_object_put(obj);
+	drm_dev_exit(idx);
 	return 0;
 }
 
@@ -267,6 +275,7 @@ int osprey_ioctl_gem_set_label(struct drm_device *drm, void *data,
 	struct drm_osprey_gem_set_label *args = data;
 	char label[DRM_OSPREY_MAX_LABEL_SIZE] = "";
 	struct drm_gem_object *obj;
+	int idx;
 
 	if (args->size > sizeof(label) || !args->size != !args->label)
 		return -EINVAL;
@@ -277,14 +286,17 @@ int osprey_ioctl_gem_set_label(struct drm_device *drm, void *data,
 			return -EINVAL;
 	}
 
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
 	obj = osprey_gem_lookup(file, args->handle);
-	if (!obj)
-		return -ENOENT;
-	spin_lock(&odev->label_lock);
-	strscpy(osprey_gem_attrs(obj)->label, label);
-	spin_unlock(&odev->label_lock);
-	drm_gem_object_put(obj);
-	return 0;
+	if (obj) {
+		spin_lock(&odev->label_lock);
+		strscpy(osprey_gem_attrs(obj)->label, label);
+		spin_unlock(&odev->label_lock);
+		drm_gem_object_put(obj);
+	}
+	drm_dev_exit(idx);
+	return obj ? 0 : -ENOENT;
 }
 
 int osprey_ioctl_gem_wait(struct drm_device *drm, void *data,
@@ -293,10 +305,18 @@ int osprey_ioctl_gem_wait(struct drm_device *drm, void *data,
 	struct drm_osprey_gem_wait *args = data;
 	struct drm_gem_object *obj;
 	long ret;
+	int idx;
 
 	if (args->flags)
 		return -EINVAL;
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
 	obj = osprey_gem_lookup(file, args->handle);
+	/*
+	 * Not across the wait: drm_dev_unplug() waits for every section, and
+	 * a wait's length is the caller's to choose. The reference is enough.
+	 */
+	drm_dev_exit(idx);
 	if (!obj)
 		return -ENOENT;
 
