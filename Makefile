@@ -35,6 +35,7 @@ IGT_LIB_HDRS := $(wildcard igt-tests/lib/*.h)
 IGT_TESTS := $(patsubst igt-tests/%.c,$(BUILD)/igt-tests/%,$(wildcard igt-tests/*.c))
 IGT_SELFTEST := $(BUILD)/igt-tests/igt_selftest
 TOOLS := $(BUILD)/tools/ospreyctl $(BUILD)/tools/osprey_bench
+HOST_TESTS := $(BUILD)/tools/isa_test
 GUEST_BINS := $(IGT_TESTS) $(IGT_SELFTEST) $(TOOLS)
 
 KOS := osprey_sim.ko osprey.ko
@@ -53,12 +54,14 @@ CODEGEN_CHECKPATCH_IGNORE := $(CODEGEN_CHECKPATCH_IGNORE),COMPLEX_MACRO,NEW_TYPE
 CODEGEN_CHECKPATCH_IGNORE := $(CODEGEN_CHECKPATCH_IGNORE),MULTISTATEMENT_MACRO_USE_DO_WHILE
 CODEGEN_CHECKPATCH_IGNORE := $(CODEGEN_CHECKPATCH_IGNORE),SPACING
 KERNEL_SRCS += $(filter-out %.mod.c,$(wildcard tools/vm/gates/*.c))
-USER_SRCS := $(wildcard tools/*/*.c igt-tests/*.c igt-tests/lib/tests/*.c)
+USER_SRCS := $(wildcard tools/*/*.c tools/*/*.h igt-tests/*.c igt-tests/lib/tests/*.c)
 IGT_LIB_LINT_SRCS := $(wildcard igt-tests/lib/*.c igt-tests/lib/*.h)
 # Userspace follows kernel style too, except for what only the kernel has
 # (BIT(), __printf, u32) or what userspace APIs impose: libdrm's camelCase
-# names, volatile locals around setjmp, extern declarations.
+# names, volatile locals around setjmp, extern declarations, and IGT's
+# "int igt_main()" block spelling.
 USER_CHECKPATCH_IGNORE := CAMELCASE,PREFER_KERNEL_TYPES,BIT_MACRO,VOLATILE
+USER_CHECKPATCH_IGNORE := $(USER_CHECKPATCH_IGNORE),FUNCTION_WITHOUT_ARGS
 USER_CHECKPATCH_IGNORE := $(USER_CHECKPATCH_IGNORE),PREFER_DEFINED_ATTRIBUTE_MACRO
 USER_CHECKPATCH_IGNORE := $(USER_CHECKPATCH_IGNORE),AVOID_EXTERNS
 # igt-tests/lib implements IGT's API, whose block macros (igt_main,
@@ -92,13 +95,20 @@ modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/tools/vm/gates modules
 
-tools: $(TOOLS)
+tools: $(TOOLS) $(HOST_TESTS)
+
+# Host-side unit tests of the ISA codec and the assembler (run by make check).
+$(BUILD)/tools/isa_test: tools/tests/isa_test.c tools/ospreyctl/isa_asm.c \
+		tools/ospreyctl/isa_asm.h include/osprey_isa.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_USER) -Iinclude -Itools/ospreyctl -o $@ $(filter %.c,$^)
 
 tests: $(IGT_TESTS) $(IGT_SELFTEST)
 
-$(BUILD)/tools/ospreyctl: tools/ospreyctl/*.c uapi/osprey_drm.h
+$(BUILD)/tools/ospreyctl: tools/ospreyctl/*.c tools/ospreyctl/*.h uapi/osprey_drm.h \
+		include/osprey_isa.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_USER) -o $@ $(filter %.c,$^) $(LDLIBS_USER)
+	$(CC) $(CFLAGS_USER) -Iinclude -o $@ $(filter %.c,$^) $(LDLIBS_USER)
 
 $(BUILD)/tools/osprey_bench: tools/bench/*.c uapi/osprey_drm.h
 	@mkdir -p $(@D)

@@ -68,11 +68,11 @@ static void check_version(int fd)
 	drmFreeVersion(v);
 }
 
-igt_main
+int igt_main()
 {
 	int primary = -1, render = -1;
 
-	igt_fixture {
+	igt_fixture() {
 		primary = drm_open_driver(DRIVER_OSPREY);
 		igt_require_osprey(primary);
 		render = drm_open_driver_render(DRIVER_OSPREY);
@@ -176,7 +176,7 @@ igt_main
 		check_version(primary);
 	}
 
-	igt_fixture {
+	igt_fixture() {
 		drm_close_driver(render);
 		drm_close_driver(primary);
 	}

@@ -1034,11 +1034,11 @@ static void test_race(int fd)
 	igt_assert_eq(igt_osprey_gem_count(fd), count);
 }
 
-igt_main
+int igt_main()
 {
 	int fd = -1, start_count = 0;
 
-	igt_fixture {
+	igt_fixture() {
 		fd = drm_open_driver_render(DRIVER_OSPREY);
 		igt_require_osprey(fd);
 		ps = sysconf(_SC_PAGESIZE);
@@ -1177,7 +1177,7 @@ igt_main
 	igt_subtest("race")
 		test_race(fd);
 
-	igt_fixture {
+	igt_fixture() {
 		/* Every subtest cleaned up after itself: nothing leaked. */
 		igt_assert_eq(igt_osprey_gem_count(fd), start_count);
 		drm_close_driver(fd);

@@ -18,11 +18,11 @@ static const uint32_t known_params[] = {
 	DRM_OSPREY_PARAM_MAX_LABEL_SIZE,
 };
 
-igt_main
+int igt_main()
 {
 	int fd = -1;
 
-	igt_fixture {
+	igt_fixture() {
 		fd = drm_open_driver_render(DRIVER_OSPREY);
 		igt_require_osprey(fd);
 	}
@@ -83,6 +83,7 @@ igt_main
 		do_ioctl_err(fd, DRM_IOCTL_OSPREY_GET_PARAM, (void *)16, EFAULT);
 	}
 
-	igt_fixture
+	igt_fixture() {
 		drm_close_driver(fd);
+	}
 }

@@ -86,11 +86,11 @@ static void reload_sim(const char *opts)
 	igt_assert_eq(igt_kmod_load("osprey", NULL), 0);
 }
 
-igt_main
+int igt_main()
 {
 	char name[64] = "";
 
-	igt_fixture {
+	igt_fixture() {
 		first_device(name, sizeof(name));
 	}
 

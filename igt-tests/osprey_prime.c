@@ -361,11 +361,11 @@ static void test_export_bad_handle(int fd)
 	drm_close_driver(fresh);
 }
 
-igt_main
+int igt_main()
 {
 	int fd = -1, vgem = -1, start_count = 0;
 
-	igt_fixture {
+	igt_fixture() {
 		fd = drm_open_driver_render(DRIVER_OSPREY);
 		igt_require_osprey(fd);
 		ps = sysconf(_SC_PAGESIZE);
@@ -396,8 +396,8 @@ igt_main
 	igt_subtest("export-bad-handle")
 		test_export_bad_handle(fd);
 
-	igt_subtest_group {
-		igt_fixture {
+	igt_subtest_group() {
+		igt_fixture() {
 			vgem = drm_open_driver(DRIVER_VGEM);
 			igt_require(vgem >= 0);
 		}
@@ -410,13 +410,13 @@ igt_main
 		igt_subtest("vgem-export")
 			test_vgem_export(fd, vgem);
 
-		igt_fixture {
+		igt_fixture() {
 			drm_close_driver(vgem);
 			vgem = -1;
 		}
 	}
 
-	igt_fixture {
+	igt_fixture() {
 		/* Every subtest cleaned up after itself: nothing leaked. */
 		igt_assert_eq(igt_osprey_gem_count(fd), start_count);
 		drm_close_driver(fd);

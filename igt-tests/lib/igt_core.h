@@ -113,11 +113,12 @@ void __igt_group_restore(int saved);
 
 /*
  * Block-macro spelling.  Upstream IGT wrote "igt_main {", "igt_fixture {",
- * "igt_simple_main {" and "igt_subtest_group {" for over a decade; recent
- * upstream master (2026) switched to "int igt_main() {", "igt_fixture() {",
+ * "igt_simple_main {" and "igt_subtest_group {" for over a decade; current
+ * upstream writes "int igt_main() {", "igt_fixture() {",
  * "int igt_simple_main() {" and "igt_subtest_group() {".  No macro can
- * accept both spellings, so the classic one is the default and
- * -DIGT_FUNCTION_LIKE_BLOCKS selects the new one (a build setting, not API).
+ * accept both spellings.  The current one is the default, so the tests
+ * build against today's upstream; -DIGT_CLASSIC_BLOCKS selects the old one
+ * (a build setting, not API).
  */
 #define __igt_fixture_block \
 	for (volatile int igt_unique(__fx) = 0; igt_unique(__fx) < 1 && \
@@ -137,7 +138,7 @@ void __igt_group_restore(int saved);
 	} \
 	static void igt_unique(__real_main)(void)
 
-#ifdef IGT_FUNCTION_LIKE_BLOCKS
+#ifndef IGT_CLASSIC_BLOCKS
 #define igt_fixture() __igt_fixture_block
 #define igt_subtest_group() __igt_group_block
 #define igt_main_args(so, lo, help, handler, data) \

@@ -822,7 +822,7 @@ int ospreyctl_asm_main(int argc, char **argv)
 	int opt, ret;
 
 	optind = 0;
-	while ((opt = getopt(argc, argv, "+b:o:h")) != -1) {
+	while ((opt = getopt(argc, argv, "b:o:h")) != -1) {
 		switch (opt) {
 		case 'b':
 			if (parse_u64_arg(optarg, &base)) {
@@ -909,7 +909,7 @@ int ospreyctl_disasm_main(int argc, char **argv)
 	int opt, ret;
 
 	optind = 0;
-	while ((opt = getopt(argc, argv, "+sb:m:h")) != -1) {
+	while ((opt = getopt(argc, argv, "sb:m:h")) != -1) {
 		switch (opt) {
 		case 's':
 			flags |= OSPREY_DISASM_SOURCE;

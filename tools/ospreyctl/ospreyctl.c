@@ -7,6 +7,8 @@
  *   ospreyctl [-d DEVICE] info     driver version and every device parameter
  *   ospreyctl [-d DEVICE] buffers  create, label, fill and share buffers,
  *                                  and show what the driver reports of them
+ *   ospreyctl asm [-b BASE] [-o OUT.bin] FILE.s|-     assemble a batch
+ *   ospreyctl disasm [-s] [-b BASE] [-m MARK] FILE.bin|-  disassemble one
  *
  * Without -d, the first Osprey render node is used: found through libdrm's
  * device enumeration, or, where that does not list the device, by trying
@@ -26,6 +28,7 @@
 
 #include <xf86drm.h>
 
+#include "isa_asm.h"
 #include "osprey_drm.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -223,7 +226,9 @@ static int cmd_buffers(int fd)
 
 static void print_usage(FILE *f)
 {
-	fprintf(f, "usage: ospreyctl [-d DEVICE] info|buffers\n");
+	fprintf(f, "usage: ospreyctl [-d DEVICE] info|buffers\n"
+		   "       ospreyctl asm [-b BASE_VA] [-o OUT.bin] FILE.s|-\n"
+		   "       ospreyctl disasm [-s] [-b BASE_VA] [-m MARK_VA] FILE.bin|-\n");
 }
 
 int main(int argc, char **argv)
@@ -231,6 +236,12 @@ int main(int argc, char **argv)
 	const char *device = NULL;
 	char path[64];
 	int opt, fd, ret;
+
+	/* The ISA subcommands need no device and parse their own options. */
+	if (argc > 1 && !strcmp(argv[1], "asm"))
+		return ospreyctl_asm_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "disasm"))
+		return ospreyctl_disasm_main(argc - 1, argv + 1);
 
 	while ((opt = getopt(argc, argv, "d:h")) != -1) {
 		switch (opt) {

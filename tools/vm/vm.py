@@ -190,7 +190,9 @@ def judge_guest(report, res, what, expect_tests=()):
 
 
 def run_suite(g, tier, report, bins):
-    tests = sorted(b for b in bins if os.path.basename(b).startswith("osprey_"))
+    # The IGT binaries of igt-tests/; tools (ospreyctl, osprey_bench) are not tests.
+    tests = sorted(b for b in bins if os.path.basename(os.path.dirname(b)) == "igt-tests"
+                   and os.path.basename(b).startswith("osprey_"))
     plan = load_plan(SUITE_MODULES)
     for b in tests:
         name = os.path.basename(b)
@@ -341,6 +343,15 @@ def host_checks(report, kdir):
                            input=src, capture_output=True, text=True)
         report.line("PASS" if r.returncode == 0 else "FAIL",
                     "host/uapi-header-alone-%s" % lang, output=r.stderr.splitlines())
+    isa = subprocess.run([os.path.join("build", "tools", "isa_test")],
+                         capture_output=True, text=True)
+    isa_lines = [l for l in isa.stdout.splitlines() if re.match(r"(PASS|FAIL) ", l)]
+    for line in isa_lines:
+        result, _, rest = line.partition(" ")
+        name, _, why = rest.partition(": ")
+        report.line(result, "host/isa/" + name.strip(), output=[why] if why else [])
+    if isa.returncode != 0 and not any(l.startswith("FAIL") for l in isa_lines):
+        report.line("FAIL", "host/isa", output=(isa.stdout + isa.stderr).splitlines()[-20:])
     workdir = os.path.join("build", "compile-fail")
     for case in sorted(glob.glob(os.path.join(compile_fail.CASES, "*.c"))):
         ok, why = compile_fail.run_case(kdir, case, workdir)

@@ -17,9 +17,9 @@
 
 IGT_TEST_DESCRIPTION("Self-test of the IGT API subset: one subtest per kind of result.");
 
-igt_main
+int igt_main()
 {
-	igt_fixture {
+	igt_fixture() {
 		igt_require(true);
 		igt_debug("fixture ran\n");
 	}
