@@ -17,8 +17,14 @@
  * - ``devices``: how many Osprey GPUs to declare (1 to %OSPREY_SIM_MAX_DEVICES).
  * - ``revision``: the value of their REVISION register, to model another
  *   stepping of the same design.
+ *
+ * debugfs, /sys/kernel/debug/osprey_sim/osprey.N/:
+ *
+ * - ``lockup``: write 1 to make the engine stop fetching, as a hung GPU
+ *   would, until the driver resets it; reads the current setting.
  */
 
+#include <linux/debugfs.h>
 #include <linux/dma-mapping.h>
 #include <linux/irq.h>
 #include <linux/irqdomain.h>
@@ -38,6 +44,7 @@ static unsigned int revision = 0x0100;
 module_param(revision, uint, 0444);
 MODULE_PARM_DESC(revision, "REVISION register: major << 8 | minor (default 0x0100)");
 
+static struct dentry *osprey_sim_debugfs;
 static struct fwnode_handle *osprey_sim_fwnode;
 static struct irq_domain *osprey_sim_domain;
 static struct osprey_sim *osprey_sims[OSPREY_SIM_MAX_DEVICES];
@@ -53,10 +60,29 @@ static const struct irq_domain_ops osprey_sim_irq_ops = {
 	.map = osprey_sim_irq_map,
 };
 
+static int osprey_sim_lockup_get(void *data, u64 *val)
+{
+	struct osprey_sim *sim = data;
+
+	*val = READ_ONCE(sim->engine.lockup);
+	return 0;
+}
+
+static int osprey_sim_lockup_set(void *data, u64 val)
+{
+	osprey_sim_set_lockup(data, val);
+	return 0;
+}
+
+DEFINE_DEBUGFS_ATTRIBUTE(osprey_sim_lockup_fops, osprey_sim_lockup_get,
+			 osprey_sim_lockup_set, "%llu\n");
+
 static void osprey_sim_destroy(struct osprey_sim *sim)
 {
+	debugfs_remove_recursive(sim->debugfs);
 	/* The driver has unbound: nothing requests the interrupt any more. */
 	platform_device_unregister(sim->pdev);
+	osprey_sim_engine_fini(sim);
 	irq_work_sync(&sim->irq_work);
 	irq_dispose_mapping(sim->virq);
 	kfree(sim);
@@ -89,10 +115,14 @@ static struct osprey_sim *osprey_sim_create(unsigned int index)
 	spin_lock_init(&sim->lock);
 	sim->irq_work = IRQ_WORK_INIT_HARD(osprey_sim_irq_work);
 
+	err = osprey_sim_engine_init(sim);
+	if (err)
+		goto err_free;
+
 	sim->virq = irq_create_mapping(osprey_sim_domain, index);
 	if (!sim->virq) {
 		err = -ENOSPC;
-		goto err_free;
+		goto err_engine;
 	}
 
 	res = DEFINE_RES_IRQ_NAMED(sim->virq, "gpu");
@@ -105,10 +135,15 @@ static struct osprey_sim *osprey_sim_create(unsigned int index)
 		goto err_dispose;
 	}
 
+	sim->debugfs = debugfs_create_dir(dev_name(&sim->pdev->dev), osprey_sim_debugfs);
+	debugfs_create_file_unsafe("lockup", 0600, sim->debugfs, sim,
+				   &osprey_sim_lockup_fops);
 	return sim;
 
 err_dispose:
 	irq_dispose_mapping(sim->virq);
+err_engine:
+	osprey_sim_engine_fini(sim);
 err_free:
 	kfree(sim);
 	return ERR_PTR(err);
@@ -127,6 +162,7 @@ static void osprey_sim_destroy_all(void)
 		irq_domain_remove(osprey_sim_domain);
 	if (osprey_sim_fwnode)
 		irq_domain_free_fwnode(osprey_sim_fwnode);
+	debugfs_remove_recursive(osprey_sim_debugfs);
 }
 
 static int __init osprey_sim_init(void)
@@ -137,6 +173,7 @@ static int __init osprey_sim_init(void)
 	if (devices < 1 || devices > OSPREY_SIM_MAX_DEVICES)
 		return -EINVAL;
 
+	osprey_sim_debugfs = debugfs_create_dir("osprey_sim", NULL);
 	osprey_sim_fwnode = irq_domain_alloc_named_fwnode("osprey-sim");
 	if (!osprey_sim_fwnode)
 		return -ENOMEM;

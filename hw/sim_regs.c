@@ -26,6 +26,15 @@ static void osprey_sim_update_irq_locked(struct osprey_sim *sim)
 		irq_work_queue(&sim->irq_work);
 }
 
+void osprey_sim_raise_locked(struct osprey_sim *sim, u32 events)
+{
+	lockdep_assert_held(&sim->lock);
+
+	sim->irq_rawstat |= events & OSPREY_IRQ_ALL;
+	if (events & sim->irq_mask)
+		irq_work_queue(&sim->irq_work);
+}
+
 void osprey_sim_irq_work(struct irq_work *work)
 {
 	struct osprey_sim *sim = container_of(work, struct osprey_sim, irq_work);
@@ -54,7 +63,7 @@ u32 osprey_sim_reg_read(void *ctx, u32 offset)
 	case OSPREY_REG_REVISION:
 		return sim->revision;
 	case OSPREY_REG_FEATURES:
-		return 0;
+		return OSPREY_FEATURE_MMU | OSPREY_FEATURE_TIMESTAMP;
 	case OSPREY_REG_NUM_ENGINES:
 		return 1;
 	}
@@ -74,7 +83,8 @@ u32 osprey_sim_reg_read(void *ctx, u32 offset)
 		value = sim->irq_rawstat & sim->irq_mask;
 		break;
 	default:
-		value = OSPREY_REG_INVALID_READ;
+		if (!osprey_sim_engine_read(sim, offset, &value))
+			value = OSPREY_REG_INVALID_READ;
 		break;
 	}
 	spin_unlock_irqrestore(&sim->lock, flags);
@@ -103,6 +113,9 @@ void osprey_sim_reg_write(void *ctx, u32 offset, u32 value)
 	case OSPREY_REG_IRQ_RAISE:
 		sim->irq_rawstat |= value & OSPREY_IRQ_SOFT;
 		osprey_sim_update_irq_locked(sim);
+		break;
+	default:
+		osprey_sim_engine_write(sim, offset, value);
 		break;
 	}
 	spin_unlock_irqrestore(&sim->lock, flags);

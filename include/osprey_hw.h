@@ -81,7 +81,64 @@ struct osprey_hw_bus {
 #define OSPREY_REG_IRQ_CLEAR		0x004c	/* W1C */
 #define OSPREY_REG_IRQ_RAISE		0x0050	/* WO */
 #define OSPREY_IRQ_SOFT			BIT(0)
-#define OSPREY_IRQ_ALL			OSPREY_IRQ_SOFT
+#define OSPREY_IRQ_JOB_DONE		BIT(1)	/* an IRQ packet executed */
+#define OSPREY_IRQ_FAULT		BIT(2)	/* an MMU fault stopped the engine */
+#define OSPREY_IRQ_ERROR		BIT(3)	/* an invalid instruction or packet */
+#define OSPREY_IRQ_RESET_DONE		BIT(4)	/* a RESET completed */
+#define OSPREY_IRQ_ALL			GENMASK(4, 0)
+
+/*
+ * MMU: eight address-space slots, three-level page tables of 512 64-bit
+ * entries (see docs/gpu-model.md for the walk).
+ */
+#define OSPREY_REG_AS_PGTABLE_LO(n)	(0x0800 + 0x10 * (n))	/* bits 31:12 */
+#define OSPREY_REG_AS_PGTABLE_HI(n)	(0x0804 + 0x10 * (n))	/* bits 51:32 */
+#define OSPREY_REG_AS_CONTROL(n)	(0x0808 + 0x10 * (n))
+#define OSPREY_AS_ENABLE		BIT(0)
+#define OSPREY_REG_MMU_INVALIDATE	0x0880	/* WO, bit n: slot n */
+#define OSPREY_PTE_VALID		BIT_ULL(0)
+#define OSPREY_PTE_WRITE		BIT_ULL(1)
+#define OSPREY_PTE_ADDR			GENMASK_ULL(51, 12)
+
+/* Engine 0 (a second engine would sit at 0x2000). */
+#define OSPREY_REG_RING_BASE_LO		0x1000	/* bits 31:12 */
+#define OSPREY_REG_RING_BASE_HI		0x1004	/* bits 51:32 */
+#define OSPREY_REG_RING_SIZE		0x1008	/* power of two, 4 KiB to 1 MiB */
+#define OSPREY_RING_SIZE_MIN		0x1000
+#define OSPREY_RING_SIZE_MAX		0x100000
+#define OSPREY_REG_RING_HEAD		0x100c	/* RO */
+#define OSPREY_REG_RING_TAIL		0x1010
+#define OSPREY_REG_DOORBELL		0x1014	/* WO */
+#define OSPREY_REG_ENGINE_STATUS	0x1018	/* RO */
+#define OSPREY_ENGINE_IDLE		0
+#define OSPREY_ENGINE_BUSY		1
+#define OSPREY_ENGINE_HALTED		2
+#define OSPREY_ENGINE_ERROR		3
+#define OSPREY_REG_ENGINE_CONTROL	0x101c	/* WO */
+#define OSPREY_ENGINE_HALT		1
+#define OSPREY_ENGINE_RESUME		2
+#define OSPREY_ENGINE_SKIP		3
+#define OSPREY_REG_LAST_SEQNO		0x1020	/* RO */
+#define OSPREY_REG_CURRENT_IP_LO	0x1024	/* RO */
+#define OSPREY_REG_CURRENT_IP_HI	0x1028	/* RO */
+#define OSPREY_REG_CURRENT_BATCH_LO	0x102c	/* RO */
+#define OSPREY_REG_CURRENT_BATCH_HI	0x1030	/* RO */
+#define OSPREY_REG_FAULT_STATUS		0x1034	/* RO */
+#define OSPREY_FAULT_NONE		0
+#define OSPREY_FAULT_TRANSLATION	1
+#define OSPREY_FAULT_PERMISSION		2
+#define OSPREY_FAULT_INVALID_INSN	3
+#define OSPREY_FAULT_INVALID_PACKET	4
+#define OSPREY_REG_FAULT_ADDRESS_LO	0x1038	/* RO */
+#define OSPREY_REG_FAULT_ADDRESS_HI	0x103c	/* RO */
+#define OSPREY_REG_FAULT_ACCESS		0x1040	/* RO */
+#define OSPREY_ACCESS_READ		0
+#define OSPREY_ACCESS_WRITE		1
+#define OSPREY_ACCESS_FETCH		2
+#define OSPREY_REG_FAULT_AS		0x1044	/* RO */
+#define OSPREY_REG_RESET		0x1048	/* WO */
+#define OSPREY_REG_TIMESTAMP_LO		0x104c	/* RO, latches HI */
+#define OSPREY_REG_TIMESTAMP_HI		0x1050	/* RO */
 
 /* Size of the register window: offsets at or above it hold no register. */
 #define OSPREY_REG_WINDOW_SIZE		0x10000
