@@ -261,6 +261,20 @@ static bool sim_fetch(struct sim_exec *x, struct osprey_insn *insn, int *err)
 	return true;
 }
 
+/*
+ * Account @n more bytes of a long COPY or FILL and yield once a slice is
+ * done. Return false if the engine must stop (RESET or exit).
+ */
+static bool sim_slice(struct sim_exec *x, u32 *slice, u32 n)
+{
+	*slice += n;
+	if (*slice < SIM_COPY_SLICE)
+		return true;
+	*slice = 0;
+	cond_resched();
+	return !sim_must_abort(x->sim);
+}
+
 /* COPY with memmove semantics, a page piece at a time. */
 static bool sim_copy(struct sim_exec *x, u64 dst, u64 src, u32 bytes)
 {
@@ -296,13 +310,8 @@ static bool sim_copy(struct sim_exec *x, u64 dst, u64 src, u32 bytes)
 		kunmap_local(pd);
 		kunmap_local(ps);
 		done += n;
-		slice += n;
-		if (slice >= SIM_COPY_SLICE) {
-			slice = 0;
-			cond_resched();
-			if (sim_must_abort(x->sim))
-				return true;
-		}
+		if (!sim_slice(x, &slice, n))
+			return true;
 	}
 	return true;
 }
@@ -322,13 +331,8 @@ static bool sim_fill(struct sim_exec *x, u64 va, u32 bytes, u32 pattern)
 			p[i] = cpu_to_le32(pattern);
 		kunmap_local(p);
 		done += n;
-		slice += n;
-		if (slice >= SIM_COPY_SLICE) {
-			slice = 0;
-			cond_resched();
-			if (sim_must_abort(x->sim))
-				return true;
-		}
+		if (!sim_slice(x, &slice, n))
+			return true;
 	}
 	return true;
 }
