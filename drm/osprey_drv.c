@@ -96,7 +96,8 @@ static int osprey_irq_init(struct osprey_device *odev,
 	if (err)
 		return err;
 
-	osprey_write(odev, OSPREY_REG_IRQ_MASK, OSPREY_IRQ_ALL);
+	/* Only the events the driver handles; the engine's come with its code. */
+	osprey_write(odev, OSPREY_REG_IRQ_MASK, OSPREY_IRQ_SOFT);
 	osprey_write(odev, OSPREY_REG_IRQ_RAISE, OSPREY_IRQ_SOFT);
 	if (!wait_for_completion_timeout(&odev->soft_irq_seen,
 					 msecs_to_jiffies(OSPREY_IRQ_CHECK_TIMEOUT_MS))) {

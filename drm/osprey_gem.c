@@ -51,17 +51,6 @@ u64 osprey_gem_max_bo_size(void)
 
 /* Typed callbacks ------------------------------------------------------ */
 
-static int osprey_bo_open(struct osprey_bo *bo, struct osprey_file *file)
-{
-	atomic_inc(&file->handles);
-	return 0;
-}
-
-static void osprey_bo_close(struct osprey_bo *bo, struct osprey_file *file)
-{
-	atomic_dec(&file->handles);
-}
-
 static void osprey_bo_release(struct osprey_bo *bo)
 {
 	/* Nothing of Osprey's to free: the attributes live in the object. */
@@ -74,31 +63,14 @@ static void osprey_bo_print_info(struct drm_printer *p, unsigned int indent,
 }
 
 TGEM_DEFINE_SHMEM_TYPE(osprey_bo, base, osprey_gem_device, osprey_bo_release,
-		       .open = osprey_bo_open,
-		       .close = osprey_bo_close,
 		       .print_info = osprey_bo_print_info);
-
-static int osprey_dmabuf_bo_open(struct osprey_dmabuf_bo *bo,
-				 struct osprey_file *file)
-{
-	atomic_inc(&file->handles);
-	return 0;
-}
-
-static void osprey_dmabuf_bo_close(struct osprey_dmabuf_bo *bo,
-				   struct osprey_file *file)
-{
-	atomic_dec(&file->handles);
-}
 
 static void osprey_dmabuf_bo_release(struct osprey_dmabuf_bo *bo)
 {
 }
 
 TGEM_DEFINE_IMPORT_TYPE(osprey_dmabuf_bo, base, osprey_gem_device,
-			osprey_dmabuf_bo_release,
-			.open = osprey_dmabuf_bo_open,
-			.close = osprey_dmabuf_bo_close);
+			osprey_dmabuf_bo_release);
 
 /* Helpers -------------------------------------------------------------- */
 
@@ -199,6 +171,9 @@ int osprey_gem_dumb_create(struct drm_file *file, struct drm_device *drm,
 	u64 pitch, size;
 	int ret;
 
+	/* No flags are defined; the core does not check them. */
+	if (args->flags)
+		return -EINVAL;
 	/* The core checked that width * cpp * height fits in 32 bits. */
 	pitch = ALIGN((u64)args->width * DIV_ROUND_UP(args->bpp, 8), 64);
 	if (check_mul_overflow(pitch, (u64)args->height, &size))

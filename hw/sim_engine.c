@@ -506,7 +506,6 @@ static void sim_reset_locked(struct osprey_sim *sim)
 	e->resume = false;
 	e->skip = false;
 	e->lockup = false;
-	e->doorbell = false;
 	e->reset = false;
 	osprey_sim_raise_locked(sim, OSPREY_IRQ_RESET_DONE);
 }
@@ -552,7 +551,6 @@ static void sim_engine_step(struct osprey_sim *sim)
 		spin_unlock_irqrestore(&sim->lock, flags);
 		return;
 	}
-	e->doorbell = false;
 	if (e->head == e->tail || e->lockup) {
 		if (e->head == e->tail)
 			e->status = OSPREY_ENGINE_IDLE;
@@ -752,17 +750,21 @@ bool osprey_sim_engine_write(struct osprey_sim *sim, u32 offset, u32 value)
 			e->tail = value & (e->ring_size - 1) & ~3u;
 		break;
 	case OSPREY_REG_DOORBELL:
-		if (value & 1) {
-			e->doorbell = true;
+		/* The thread compares HEAD and TAIL itself: a wake-up is all it takes. */
+		if (value & 1)
 			wake_up(&e->wq);
-		}
 		break;
 	case OSPREY_REG_ENGINE_CONTROL:
+		/* A request counts only where it means something. */
 		if (value == OSPREY_ENGINE_HALT) {
 			e->halt = true;
-		} else if (value == OSPREY_ENGINE_RESUME || value == OSPREY_ENGINE_SKIP) {
+		} else if (value == OSPREY_ENGINE_RESUME &&
+			   (e->status == OSPREY_ENGINE_HALTED || e->halt)) {
 			e->resume = true;
-			e->skip = value == OSPREY_ENGINE_SKIP;
+			e->skip = false;
+		} else if (value == OSPREY_ENGINE_SKIP && e->status == OSPREY_ENGINE_ERROR) {
+			e->resume = true;
+			e->skip = true;
 		}
 		wake_up(&e->wq);
 		break;

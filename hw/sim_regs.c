@@ -111,8 +111,7 @@ void osprey_sim_reg_write(void *ctx, u32 offset, u32 value)
 		sim->irq_rawstat &= ~value;
 		break;
 	case OSPREY_REG_IRQ_RAISE:
-		sim->irq_rawstat |= value & OSPREY_IRQ_SOFT;
-		osprey_sim_update_irq_locked(sim);
+		osprey_sim_raise_locked(sim, value & OSPREY_IRQ_SOFT);
 		break;
 	default:
 		osprey_sim_engine_write(sim, offset, value);

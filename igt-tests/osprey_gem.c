@@ -465,6 +465,22 @@ static void test_debugfs(int fd)
 	drm_close_driver(other);
 }
 
+static void test_dumb_bad_flags(void)
+{
+	int primary = drm_open_driver(DRIVER_OSPREY);
+	int count = igt_osprey_gem_count(primary);
+
+	for (unsigned int bit = 0; bit < 32; bit++) {
+		struct drm_mode_create_dumb create = {
+			.width = 64, .height = 64, .bpp = 32, .flags = 1u << bit,
+		};
+
+		do_ioctl_err(primary, DRM_IOCTL_MODE_CREATE_DUMB, &create, EINVAL);
+	}
+	igt_assert_eq(igt_osprey_gem_count(primary), count);
+	drm_close_driver(primary);
+}
+
 static void test_dumb_buffers(int render)
 {
 	struct drm_mode_create_dumb create = { .width = 64, .height = 64, .bpp = 32 };
@@ -1092,6 +1108,10 @@ int igt_main()
 	igt_describe("Dumb buffers work on the primary node; the render node gets -EACCES.");
 	igt_subtest("dumb-buffers")
 		test_dumb_buffers(fd);
+
+	igt_describe("MODE_CREATE_DUMB with any flag set gives -EINVAL and creates nothing.");
+	igt_subtest("dumb-bad-flags")
+		test_dumb_bad_flags();
 
 	igt_describe("GEM_CREATE of size 0 gives -EINVAL.");
 	igt_subtest("create-size-zero")

@@ -82,12 +82,14 @@ struct osprey_device {
 
 /**
  * struct osprey_file - Per-file state (&drm_file.driver_priv)
+ *
+ * The typed file of Osprey's GEM object types. Buffers need nothing per
+ * file yet (the DRM core keeps the handles); address spaces and queues will
+ * live here.
  */
 struct osprey_file {
 	/** @odev: The device the file was opened on. */
 	struct osprey_device *odev;
-	/** @handles: Object handles the file holds, counted by the GEM open/close callbacks. */
-	atomic_t handles;
 };
 
 /**

@@ -82,8 +82,6 @@ struct osprey_sim_engine {
 	bool reset;
 	/** @lockup: Injected lockup: fetch nothing until RESET. */
 	bool lockup;
-	/** @doorbell: DOORBELL was written since the thread last looked. */
-	bool doorbell;
 };
 
 /**
