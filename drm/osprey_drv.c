@@ -15,6 +15,7 @@
  * after remove has returned.
  */
 
+#include <linux/dma-mapping.h>
 #include <linux/interrupt.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
@@ -45,6 +46,7 @@ static irqreturn_t osprey_irq_handler(int irq, void *arg)
 
 	if (status & OSPREY_IRQ_SOFT)
 		complete(&odev->soft_irq_seen);
+	osprey_engine_irq(odev, status);
 
 	return IRQ_HANDLED;
 }
@@ -96,7 +98,7 @@ static int osprey_irq_init(struct osprey_device *odev,
 	if (err)
 		return err;
 
-	/* Only the events the driver handles; the engine's come with its code. */
+	/* The line check; the engine's events are enabled with the engine. */
 	osprey_write(odev, OSPREY_REG_IRQ_MASK, OSPREY_IRQ_SOFT);
 	osprey_write(odev, OSPREY_REG_IRQ_RAISE, OSPREY_IRQ_SOFT);
 	if (!wait_for_completion_timeout(&odev->soft_irq_seen,
@@ -118,6 +120,13 @@ static const struct drm_ioctl_desc osprey_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(OSPREY_GEM_SET_LABEL, osprey_ioctl_gem_set_label,
 			  DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(OSPREY_GEM_WAIT, osprey_ioctl_gem_wait, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(OSPREY_VM_CREATE, osprey_ioctl_vm_create, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(OSPREY_VM_DESTROY, osprey_ioctl_vm_destroy, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(OSPREY_VM_BIND, osprey_ioctl_vm_bind, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(OSPREY_QUEUE_CREATE, osprey_ioctl_queue_create, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(OSPREY_QUEUE_DESTROY, osprey_ioctl_queue_destroy,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(OSPREY_SUBMIT, osprey_ioctl_submit, DRM_RENDER_ALLOW),
 };
 
 static int osprey_open(struct drm_device *drm, struct drm_file *file)
@@ -127,13 +136,22 @@ static int osprey_open(struct drm_device *drm, struct drm_file *file)
 	if (!ofile)
 		return -ENOMEM;
 	ofile->odev = to_osprey_device(drm);
+	mutex_init(&ofile->lock);
+	xa_init_flags(&ofile->vms, XA_FLAGS_ALLOC1);
+	xa_init_flags(&ofile->queues, XA_FLAGS_ALLOC1);
 	file->driver_priv = ofile;
 	return 0;
 }
 
 static void osprey_postclose(struct drm_device *drm, struct drm_file *file)
 {
-	kfree(file->driver_priv);
+	struct osprey_file *ofile = file->driver_priv;
+
+	/* Queues first: their jobs hold the VMs, not the other way round. */
+	osprey_job_file_fini(ofile);
+	osprey_vm_file_fini(ofile);
+	mutex_destroy(&ofile->lock);
+	kfree(ofile);
 }
 
 static const struct file_operations osprey_drm_fops = {
@@ -143,7 +161,8 @@ static const struct file_operations osprey_drm_fops = {
 };
 
 static const struct drm_driver osprey_drm_driver = {
-	.driver_features = DRIVER_GEM | DRIVER_RENDER,
+	.driver_features = DRIVER_GEM | DRIVER_GEM_GPUVA | DRIVER_RENDER | DRIVER_SYNCOBJ |
+			   DRIVER_SYNCOBJ_TIMELINE,
 	.open = osprey_open,
 	.postclose = osprey_postclose,
 	.gem_create_object = osprey_bo_gem_create_object,
@@ -156,7 +175,7 @@ static const struct drm_driver osprey_drm_driver = {
 	.name = "osprey",
 	.desc = "Osprey GPU",
 	.major = 0,
-	.minor = 1,
+	.minor = 2,
 };
 
 static int osprey_probe(struct platform_device *pdev)
@@ -174,7 +193,14 @@ static int osprey_probe(struct platform_device *pdev)
 		return PTR_ERR(odev);
 
 	odev->bus = *bus;
+	atomic_set(&odev->job_count, 0);
+	init_waitqueue_head(&odev->jobs_idle);
 	platform_set_drvdata(pdev, odev);
+
+	/* Page-table entries hold bus addresses of 52 bits. */
+	err = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(52));
+	if (err)
+		return err;
 
 	err = osprey_identify(odev);
 	if (err)
@@ -188,16 +214,23 @@ static int osprey_probe(struct platform_device *pdev)
 	if (err)
 		return err;
 
+	err = osprey_engine_init(odev);
+	if (err)
+		goto err_mask;
+
 	osprey_debugfs_register(odev);
 	osprey_gem_debugfs_register(odev);
+	osprey_engine_debugfs_register(odev);
 
 	err = drm_dev_register(&odev->drm, 0);
-	if (err) {
-		osprey_write(odev, OSPREY_REG_IRQ_MASK, 0);
-		return err;
-	}
+	if (err)
+		goto err_mask;
 
 	return 0;
+
+err_mask:
+	osprey_write(odev, OSPREY_REG_IRQ_MASK, 0);
+	return err;
 }
 
 static void osprey_remove(struct platform_device *pdev)
@@ -205,7 +238,7 @@ static void osprey_remove(struct platform_device *pdev)
 	struct osprey_device *odev = platform_get_drvdata(pdev);
 
 	drm_dev_unplug(&odev->drm);
-	osprey_write(odev, OSPREY_REG_IRQ_MASK, 0);
+	osprey_engine_unplug(odev);
 }
 
 static struct platform_driver osprey_platform_driver = {

@@ -48,6 +48,24 @@ int osprey_ioctl_get_param(struct drm_device *drm, void *data,
 	case DRM_OSPREY_PARAM_MAX_LABEL_SIZE:
 		args->value = DRM_OSPREY_MAX_LABEL_SIZE;
 		break;
+	case DRM_OSPREY_PARAM_VA_START:
+		args->value = OSPREY_USER_VA_START;
+		break;
+	case DRM_OSPREY_PARAM_VA_END:
+		args->value = OSPREY_USER_VA_END;
+		break;
+	case DRM_OSPREY_PARAM_MAX_BATCH_SIZE:
+		args->value = OSPREY_MAX_BATCH_SIZE;
+		break;
+	case DRM_OSPREY_PARAM_MAX_SYNCS:
+		args->value = OSPREY_MAX_SYNCS;
+		break;
+	case DRM_OSPREY_PARAM_MAX_VMS:
+		args->value = OSPREY_MAX_VMS;
+		break;
+	case DRM_OSPREY_PARAM_MAX_QUEUES:
+		args->value = OSPREY_MAX_QUEUES;
+		break;
 	default:
 		ret = -EINVAL;
 		break;

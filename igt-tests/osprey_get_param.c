@@ -16,6 +16,12 @@ static const uint32_t known_params[] = {
 	DRM_OSPREY_PARAM_NUM_ENGINES,
 	DRM_OSPREY_PARAM_MAX_BO_SIZE,
 	DRM_OSPREY_PARAM_MAX_LABEL_SIZE,
+	DRM_OSPREY_PARAM_VA_START,
+	DRM_OSPREY_PARAM_VA_END,
+	DRM_OSPREY_PARAM_MAX_BATCH_SIZE,
+	DRM_OSPREY_PARAM_MAX_SYNCS,
+	DRM_OSPREY_PARAM_MAX_VMS,
+	DRM_OSPREY_PARAM_MAX_QUEUES,
 };
 
 int igt_main()
@@ -38,6 +44,23 @@ int igt_main()
 		igt_assert_eq_u64(igt_osprey_get_param(fd, DRM_OSPREY_PARAM_GPU_FEATURES) >> 32, 0);
 	}
 
+	igt_describe("The VA range and the limits are usable: page-aligned, non-empty, within 39 bits.");
+	igt_subtest("va-and-limits") {
+		uint64_t start = igt_osprey_get_param(fd, DRM_OSPREY_PARAM_VA_START);
+		uint64_t end = igt_osprey_get_param(fd, DRM_OSPREY_PARAM_VA_END);
+
+		igt_assert_eq_u64(start & 4095, 0);
+		igt_assert_eq_u64(end & 4095, 0);
+		igt_assert_lt_u64(start, end);
+		igt_assert_lte_u64(end, 1ull << 39);
+		/* Page 0 is never mappable: a NULL dereference must fault. */
+		igt_assert_lt_u64(0, start);
+		igt_assert_lte_u64(4, igt_osprey_get_param(fd, DRM_OSPREY_PARAM_MAX_BATCH_SIZE));
+		igt_assert_lte_u64(1, igt_osprey_get_param(fd, DRM_OSPREY_PARAM_MAX_SYNCS));
+		igt_assert_lte_u64(1, igt_osprey_get_param(fd, DRM_OSPREY_PARAM_MAX_VMS));
+		igt_assert_lte_u64(1, igt_osprey_get_param(fd, DRM_OSPREY_PARAM_MAX_QUEUES));
+	}
+
 	igt_describe("The primary and the render node report the same values.");
 	igt_subtest("same-on-both-nodes") {
 		int primary = drm_open_driver(DRIVER_OSPREY);
@@ -51,7 +74,7 @@ int igt_main()
 	igt_describe("An unknown parameter gives -EINVAL and leaves value alone.");
 	igt_subtest("get-bad-param") {
 		/* The first number past the last parameter, and far ones. */
-		uint32_t bad[] = { DRM_OSPREY_PARAM_MAX_LABEL_SIZE + 1, 0x1000, 0xffffffff };
+		uint32_t bad[] = { DRM_OSPREY_PARAM_MAX_QUEUES + 1, 0x1000, 0xffffffff };
 
 		for (unsigned int i = 0; i < ARRAY_SIZE(bad); i++) {
 			struct drm_osprey_get_param gp = {
