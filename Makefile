@@ -30,6 +30,15 @@ CFLAGS_USER := -O2 -g -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \
 	-Iuapi $(shell pkg-config --cflags libdrm 2>/dev/null)
 LDLIBS_USER := $(shell pkg-config --libs libdrm 2>/dev/null) -lpthread
 
+# libosprey, the userspace library over the ioctls: a static archive linked
+# into ospreyctl, the benchmarks and every IGT test.
+LIBOSPREY := $(BUILD)/tools/libosprey.a
+LIBOSPREY_OBJS := $(patsubst tools/libosprey/%.c,$(BUILD)/tools/libosprey/%.o,\
+	$(wildcard tools/libosprey/*.c))
+LIBOSPREY_DEPS := $(LIBOSPREY) tools/libosprey/libosprey.h uapi/osprey_drm.h \
+	include/osprey_isa.h
+CFLAGS_LIBOSPREY := -Itools/libosprey -Iinclude
+
 IGT_LIB_SRCS := $(wildcard igt-tests/lib/*.c)
 IGT_LIB_HDRS := $(wildcard igt-tests/lib/*.h)
 IGT_TESTS := $(patsubst igt-tests/%.c,$(BUILD)/igt-tests/%,$(wildcard igt-tests/*.c))
@@ -105,22 +114,36 @@ $(BUILD)/tools/isa_test: tools/tests/isa_test.c tools/ospreyctl/isa_asm.c \
 
 tests: $(IGT_TESTS) $(IGT_SELFTEST)
 
-$(BUILD)/tools/ospreyctl: tools/ospreyctl/*.c tools/ospreyctl/*.h uapi/osprey_drm.h \
-		include/osprey_isa.h
+$(BUILD)/tools/libosprey/%.o: tools/libosprey/%.c tools/libosprey/libosprey.h \
+		uapi/osprey_drm.h include/osprey_isa.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_USER) -Iinclude -o $@ $(filter %.c,$^) $(LDLIBS_USER)
+	$(CC) $(CFLAGS_USER) $(CFLAGS_LIBOSPREY) -c -o $@ $<
 
-$(BUILD)/tools/osprey_bench: tools/bench/*.c uapi/osprey_drm.h
+$(LIBOSPREY): $(LIBOSPREY_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_USER) -o $@ $(filter %.c,$^) $(LDLIBS_USER) -lm
+	rm -f $@
+	$(AR) rcs $@ $^
 
-$(BUILD)/igt-tests/%: igt-tests/%.c $(IGT_LIB_SRCS) $(IGT_LIB_HDRS) uapi/osprey_drm.h
+$(BUILD)/tools/ospreyctl: tools/ospreyctl/*.c tools/ospreyctl/*.h $(LIBOSPREY_DEPS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_USER) -Iigt-tests/lib -o $@ $< $(IGT_LIB_SRCS) $(LDLIBS_USER)
+	$(CC) $(CFLAGS_USER) $(CFLAGS_LIBOSPREY) -o $@ $(filter %.c,$^) $(LIBOSPREY) \
+		$(LDLIBS_USER)
 
-$(IGT_SELFTEST): igt-tests/lib/tests/igt_selftest.c $(IGT_LIB_SRCS) $(IGT_LIB_HDRS)
+$(BUILD)/tools/osprey_bench: tools/bench/*.c $(LIBOSPREY_DEPS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_USER) -Iigt-tests/lib -o $@ $< $(IGT_LIB_SRCS) $(LDLIBS_USER)
+	$(CC) $(CFLAGS_USER) $(CFLAGS_LIBOSPREY) -o $@ $(filter %.c,$^) $(LIBOSPREY) \
+		$(LDLIBS_USER) -lm
+
+$(BUILD)/igt-tests/%: igt-tests/%.c $(IGT_LIB_SRCS) $(IGT_LIB_HDRS) $(LIBOSPREY_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_USER) -Iigt-tests/lib $(CFLAGS_LIBOSPREY) -o $@ $< $(IGT_LIB_SRCS) \
+		$(LIBOSPREY) $(LDLIBS_USER)
+
+$(IGT_SELFTEST): igt-tests/lib/tests/igt_selftest.c $(IGT_LIB_SRCS) $(IGT_LIB_HDRS) \
+		$(LIBOSPREY_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_USER) -Iigt-tests/lib $(CFLAGS_LIBOSPREY) -o $@ $< $(IGT_LIB_SRCS) \
+		$(LIBOSPREY) $(LDLIBS_USER)
 
 deps:
 	@tools/vm/deps.sh $(KVER)

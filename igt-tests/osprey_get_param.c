@@ -44,7 +44,7 @@ int igt_main()
 		igt_assert_eq_u64(igt_osprey_get_param(fd, DRM_OSPREY_PARAM_GPU_FEATURES) >> 32, 0);
 	}
 
-	igt_describe("The VA range and the limits are usable: page-aligned, non-empty, within 39 bits.");
+	igt_describe("The VA range is page-aligned, non-empty and within 39 bits; limits are set.");
 	igt_subtest("va-and-limits") {
 		uint64_t start = igt_osprey_get_param(fd, DRM_OSPREY_PARAM_VA_START);
 		uint64_t end = igt_osprey_get_param(fd, DRM_OSPREY_PARAM_VA_END);

@@ -3,16 +3,22 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#include <linux/sync_file.h>
 
 #include <xf86drm.h>
 
 #include "igt.h"
 #include "igt_kmod.h"
 #include "igt_osprey.h"
+#include "libosprey.h"
+#include "osprey_isa.h"
 
 IGT_TEST_DESCRIPTION("Unbind, rebind and reload Osprey, with and without open files.");
 
@@ -86,6 +92,78 @@ static void reload_sim(const char *opts)
 	igt_assert_eq(igt_kmod_load("osprey", NULL), 0);
 }
 
+/* The status of a sync_file once it signals: 1, or the fence's error. */
+static int sync_file_status(int sync_file)
+{
+	struct sync_file_info info = {};
+	struct pollfd pfd = { .fd = sync_file, .events = POLLIN };
+
+	igt_assert_eq(poll(&pfd, 1, 10000), 1);
+	igt_assert_eq(ioctl(sync_file, SYNC_IOC_FILE_INFO, &info), 0);
+	return info.status;
+}
+
+/*
+ * Unbind while one job is stuck in SEM_WAIT on the engine and another is
+ * queued behind it: both must complete with -ENODEV, nothing may leak, and
+ * the files must close cleanly afterwards.
+ */
+static void unbind_with_jobs(const char *name)
+{
+	int fd = drm_open_driver_render(DRIVER_OSPREY);
+	struct osp_dev *dev = osp_dev_wrap(fd);
+	struct osp_vm *vm = osp_vm_default(dev);
+	struct drm_osprey_sync out[2] = {};
+	uint32_t wait[4], queue;
+	struct osp_batch *batch;
+	struct osp_bo *flag;
+	int sync_file[2];
+	uint64_t flag_va;
+	const struct osprey_insn sem = {
+		.opcode = OSPREY_OP_SEM_WAIT, .modifier = OSPREY_CMP_EQ, .value = 1,
+	};
+	struct osprey_insn insn = sem;
+
+	igt_assert(dev && vm);
+	flag = osp_bo_new_mapped(vm, 4096, &flag_va);
+	batch = osp_batch_new(vm, 4096);
+	igt_assert(flag && batch);
+	insn.va = flag_va;
+	igt_assert_eq(osprey_insn_encode(&insn, wait, 4), 4);
+	igt_assert_eq(osp_batch_emit(batch, wait, 4), 0);
+	igt_assert_eq(osp_batch_end(batch), 0);
+	igt_assert_eq(osp_queue_create(dev, vm, DRM_OSPREY_QUEUE_PRIORITY_NORMAL, &queue), 0);
+
+	for (int i = 0; i < 2; i++) {
+		igt_assert_eq(osp_syncobj_create(dev, &out[i].handle), 0);
+		igt_assert_eq(osp_batch_submit(batch, queue, NULL, 0, &out[i], 1), 0);
+		igt_assert_eq(drmSyncobjExportSyncFile(fd, out[i].handle, &sync_file[i]), 0);
+	}
+	/* The first job waits on the engine: neither fence has signalled. */
+	usleep(100000);
+	for (int i = 0; i < 2; i++) {
+		struct pollfd pfd = { .fd = sync_file[i], .events = POLLIN };
+
+		igt_assert_eq(poll(&pfd, 1, 0), 0);
+	}
+
+	unbind_device(name);
+	for (int i = 0; i < 2; i++) {
+		igt_assert_eq(sync_file_status(sync_file[i]), -ENODEV);
+		close(sync_file[i]);
+	}
+
+	/* Everything the file holds goes with -ENODEV ioctls and a close. */
+	igt_assert_eq(osp_queue_destroy(dev, queue), -ENODEV);
+	osp_batch_del(batch);
+	osp_bo_del(flag);
+	osp_vm_del(vm);
+	osp_dev_close(dev);
+	drm_close_driver(fd);
+	bind_device(name);
+	check_working();
+}
+
 int igt_main()
 {
 	char name[64] = "";
@@ -123,6 +201,10 @@ int igt_main()
 		drm_close_driver(primary);
 		check_working();
 	}
+
+	igt_describe("Unbind with a job stuck on the engine and one queued: both get -ENODEV.");
+	igt_subtest("unbind-with-jobs-in-flight")
+		unbind_with_jobs(name);
 
 	igt_describe("Unload and reload the driver module.");
 	igt_subtest("module-reload") {

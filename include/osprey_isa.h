@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0-only */
+/* SPDX-License-Identifier: GPL-2.0-only OR MIT */
 /* Copyright (C) 2026 The Osprey authors */
 #ifndef _OSPREY_ISA_H_
 #define _OSPREY_ISA_H_

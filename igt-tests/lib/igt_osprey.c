@@ -27,6 +27,7 @@
 #include "igt_debugfs.h"
 #include "igt_osprey.h"
 #include "ioctl_wrappers.h"
+#include "osprey_isa.h"
 
 /**
  * is_osprey_device: whether @fd is a node of the Osprey driver
@@ -482,6 +483,26 @@ char *igt_osprey_debugfs_read_all(int fd, const char *filename)
 	return buf;
 }
 
+/* A debugfs file of the device that holds a single decimal count. */
+static int debugfs_count(int fd, const char *filename)
+{
+	char *buf = igt_osprey_debugfs_read_all(fd, filename);
+	char *end;
+	long count;
+
+	igt_assert_f(buf, "cannot read debugfs %s: %s\n", filename, strerror(errno));
+	errno = 0;
+	count = strtol(buf, &end, 10);
+	igt_assert_f(end != buf && errno == 0 && count >= 0 && count <= INT_MAX,
+		     "%s is not a count: \"%s\"\n", filename, buf);
+	while (*end == '\n' || *end == ' ' || *end == '\t')
+		end++;
+	igt_assert_f(*end == '\0', "%s has more than a number: \"%s\"\n",
+		     filename, buf);
+	free(buf);
+	return count;
+}
+
 /**
  * igt_osprey_gem_count: the device's live buffer objects (debugfs gem_count)
  *
@@ -489,20 +510,52 @@ char *igt_osprey_debugfs_read_all(int fd, const char *filename)
  */
 int igt_osprey_gem_count(int fd)
 {
-	char *buf = igt_osprey_debugfs_read_all(fd, "gem_count");
-	char *end;
-	long count;
+	return debugfs_count(fd, "gem_count");
+}
 
-	igt_assert_f(buf, "cannot read debugfs gem_count: %s\n", strerror(errno));
-	errno = 0;
-	count = strtol(buf, &end, 10);
-	igt_assert_f(end != buf && errno == 0 && count >= 0 && count <= INT_MAX,
-		     "gem_count is not a count: \"%s\"\n", buf);
-	while (*end == '\n' || *end == ' ' || *end == '\t')
-		end++;
-	igt_assert_f(*end == '\0', "gem_count has more than a number: \"%s\"\n", buf);
+/**
+ * igt_osprey_job_count: the device's live jobs (debugfs job_count): jobs
+ * submitted and not yet freed
+ *
+ * Asserts that the file exists and holds a single decimal number.
+ */
+int igt_osprey_job_count(int fd)
+{
+	return debugfs_count(fd, "job_count");
+}
+
+/**
+ * igt_osprey_last_fault: parse the device's debugfs last_fault
+ *
+ * The file holds "none" before any job has faulted, else one line
+ * "status=S access=A va=0xV as=N ip=0xI batch=0xB". Returns false for
+ * "none", true with @fault filled for a fault; asserts that the file exists
+ * and has one of these two forms.
+ */
+bool igt_osprey_last_fault(int fd, struct igt_osprey_fault *fault)
+{
+	char *buf = igt_osprey_debugfs_read_all(fd, "last_fault");
+	unsigned long long va, ip, batch;
+	unsigned int as;
+	int n = -1;
+
+	igt_assert_f(buf, "cannot read debugfs last_fault: %s\n", strerror(errno));
+	if (!strcmp(buf, "none\n") || !strcmp(buf, "none")) {
+		free(buf);
+		return false;
+	}
+	memset(fault, 0, sizeof(*fault));
+	igt_assert_f(sscanf(buf, "status=%15s access=%7s va=0x%llx as=%u ip=0x%llx batch=0x%llx%n",
+			    fault->status, fault->access, &va, &as, &ip, &batch,
+			    &n) == 6 && n > 0 &&
+		     (buf[n] == '\0' || (buf[n] == '\n' && buf[n + 1] == '\0')),
+		     "last_fault is neither \"none\" nor a fault line: \"%s\"\n", buf);
+	fault->va = va;
+	fault->as = as;
+	fault->ip = ip;
+	fault->batch = batch;
 	free(buf);
-	return count;
+	return true;
 }
 
 /*
@@ -690,4 +743,386 @@ uint64_t igt_osprey_fdinfo_memory(int fd, const char *key)
 	igt_assert_f(ret == 0, "fdinfo of fd %d: no valid \"%s\" line (%s)\n",
 		     fd, key, strerror(-ret));
 	return bytes;
+}
+
+/**
+ * __igt_osprey_vm_create: DRM_IOCTL_OSPREY_VM_CREATE; 0 or -errno
+ */
+int __igt_osprey_vm_create(int fd, uint32_t flags, uint32_t *vm_id)
+{
+	struct drm_osprey_vm_create arg = { .flags = flags };
+
+	if (igt_ioctl(fd, DRM_IOCTL_OSPREY_VM_CREATE, &arg))
+		return -errno;
+	*vm_id = arg.vm_id;
+	return 0;
+}
+
+/**
+ * igt_osprey_vm_create: create an address space, asserting success
+ */
+uint32_t igt_osprey_vm_create(int fd)
+{
+	uint32_t vm_id = DRM_OSPREY_VM_DEFAULT;
+
+	igt_assert_eq(__igt_osprey_vm_create(fd, 0, &vm_id), 0);
+	igt_assert_neq_u32(vm_id, DRM_OSPREY_VM_DEFAULT);
+	return vm_id;
+}
+
+/**
+ * __igt_osprey_vm_destroy: DRM_IOCTL_OSPREY_VM_DESTROY; 0 or -errno
+ */
+int __igt_osprey_vm_destroy(int fd, uint32_t vm_id)
+{
+	struct drm_osprey_vm_destroy arg = { .vm_id = vm_id };
+
+	if (igt_ioctl(fd, DRM_IOCTL_OSPREY_VM_DESTROY, &arg))
+		return -errno;
+	return 0;
+}
+
+/**
+ * igt_osprey_vm_destroy: destroy an address space, asserting success
+ */
+void igt_osprey_vm_destroy(int fd, uint32_t vm_id)
+{
+	igt_assert_eq(__igt_osprey_vm_destroy(fd, vm_id), 0);
+}
+
+/**
+ * __igt_osprey_vm_bind: DRM_IOCTL_OSPREY_VM_BIND with every field given;
+ * 0 or -errno
+ */
+int __igt_osprey_vm_bind(int fd, uint32_t vm_id, uint32_t op, uint32_t flags,
+			 uint32_t handle, uint64_t bo_offset, uint64_t va,
+			 uint64_t size)
+{
+	struct drm_osprey_vm_bind arg = {
+		.vm_id = vm_id,
+		.op = op,
+		.flags = flags,
+		.handle = handle,
+		.bo_offset = bo_offset,
+		.va = va,
+		.size = size,
+	};
+
+	if (igt_ioctl(fd, DRM_IOCTL_OSPREY_VM_BIND, &arg))
+		return -errno;
+	return 0;
+}
+
+/**
+ * igt_osprey_vm_bind: DRM_IOCTL_OSPREY_VM_BIND, asserting success
+ */
+void igt_osprey_vm_bind(int fd, uint32_t vm_id, uint32_t op, uint32_t flags,
+			uint32_t handle, uint64_t bo_offset, uint64_t va,
+			uint64_t size)
+{
+	int ret = __igt_osprey_vm_bind(fd, vm_id, op, flags, handle, bo_offset,
+				       va, size);
+
+	igt_assert_f(ret == 0,
+		     "VM_BIND vm %u op %u flags %#x handle %u offset %#" PRIx64
+		     " va %#" PRIx64 " size %#" PRIx64 ": %s\n", vm_id, op, flags,
+		     handle, bo_offset, va, size, strerror(-ret));
+}
+
+/**
+ * igt_osprey_vm_map: map @size bytes of @handle from @bo_offset at @va,
+ * asserting success; @flags are DRM_OSPREY_VM_BIND_* flags
+ */
+void igt_osprey_vm_map(int fd, uint32_t vm_id, uint32_t handle,
+		       uint64_t bo_offset, uint64_t va, uint64_t size,
+		       uint32_t flags)
+{
+	igt_osprey_vm_bind(fd, vm_id, DRM_OSPREY_VM_BIND_OP_MAP, flags, handle,
+			   bo_offset, va, size);
+}
+
+/**
+ * igt_osprey_vm_unmap: unmap [@va, @va + @size), asserting success
+ */
+void igt_osprey_vm_unmap(int fd, uint32_t vm_id, uint64_t va, uint64_t size)
+{
+	igt_osprey_vm_bind(fd, vm_id, DRM_OSPREY_VM_BIND_OP_UNMAP, 0, 0, 0, va,
+			   size);
+}
+
+/**
+ * __igt_osprey_queue_create: DRM_IOCTL_OSPREY_QUEUE_CREATE; 0 or -errno
+ */
+int __igt_osprey_queue_create(int fd, uint32_t vm_id, uint32_t priority,
+			      uint32_t flags, uint32_t *queue_id)
+{
+	struct drm_osprey_queue_create arg = {
+		.vm_id = vm_id,
+		.priority = priority,
+		.flags = flags,
+	};
+
+	if (igt_ioctl(fd, DRM_IOCTL_OSPREY_QUEUE_CREATE, &arg))
+		return -errno;
+	*queue_id = arg.queue_id;
+	return 0;
+}
+
+/**
+ * igt_osprey_queue_create: create a queue, asserting success
+ */
+uint32_t igt_osprey_queue_create(int fd, uint32_t vm_id, uint32_t priority)
+{
+	uint32_t queue_id = 0;
+
+	igt_assert_eq(__igt_osprey_queue_create(fd, vm_id, priority, 0, &queue_id), 0);
+	igt_assert_neq_u32(queue_id, 0);
+	return queue_id;
+}
+
+/**
+ * __igt_osprey_queue_destroy: DRM_IOCTL_OSPREY_QUEUE_DESTROY; 0 or -errno
+ */
+int __igt_osprey_queue_destroy(int fd, uint32_t queue_id)
+{
+	struct drm_osprey_queue_destroy arg = { .queue_id = queue_id };
+
+	if (igt_ioctl(fd, DRM_IOCTL_OSPREY_QUEUE_DESTROY, &arg))
+		return -errno;
+	return 0;
+}
+
+/**
+ * igt_osprey_queue_destroy: destroy a queue, asserting success
+ */
+void igt_osprey_queue_destroy(int fd, uint32_t queue_id)
+{
+	igt_assert_eq(__igt_osprey_queue_destroy(fd, queue_id), 0);
+}
+
+/**
+ * __igt_osprey_submit: DRM_IOCTL_OSPREY_SUBMIT of @submit as it is; 0 or
+ * -errno
+ */
+int __igt_osprey_submit(int fd, struct drm_osprey_submit *submit)
+{
+	if (igt_ioctl(fd, DRM_IOCTL_OSPREY_SUBMIT, submit))
+		return -errno;
+	return 0;
+}
+
+/**
+ * igt_osprey_submit: queue a job, asserting that the ioctl succeeds
+ */
+void igt_osprey_submit(int fd, uint32_t queue_id, uint64_t batch_va,
+		       uint32_t batch_size,
+		       const struct drm_osprey_sync *in, uint32_t in_count,
+		       const struct drm_osprey_sync *out, uint32_t out_count)
+{
+	struct drm_osprey_submit submit = {
+		.queue_id = queue_id,
+		.batch_va = batch_va,
+		.batch_size = batch_size,
+		.in_sync_count = in_count,
+		.out_sync_count = out_count,
+		.in_syncs = to_user_pointer(in),
+		.out_syncs = to_user_pointer(out),
+	};
+	int ret = __igt_osprey_submit(fd, &submit);
+
+	igt_assert_f(ret == 0, "SUBMIT queue %u batch %#" PRIx64 "+%u: %s\n",
+		     queue_id, batch_va, batch_size, strerror(-ret));
+}
+
+/**
+ * igt_osprey_bo_new: a buffer object of @size bytes, mapped read-write on
+ * the CPU; asserts success
+ */
+struct igt_osprey_bo *igt_osprey_bo_new(int fd, uint64_t size)
+{
+	struct igt_osprey_bo *bo = calloc(1, sizeof(*bo));
+
+	igt_assert(bo);
+	bo->fd = fd;
+	igt_assert_eq(__igt_osprey_gem_create(fd, &size, 0, &bo->handle), 0);
+	bo->size = size;
+	bo->map = igt_osprey_gem_mmap(fd, bo->handle, size, PROT_READ | PROT_WRITE);
+	return bo;
+}
+
+/**
+ * igt_osprey_bo_free: unmap and close a buffer from igt_osprey_bo_new()
+ *
+ * GPU mappings are the caller's: a buffer still bound in a VM lives on.
+ */
+void igt_osprey_bo_free(struct igt_osprey_bo *bo)
+{
+	if (!bo)
+		return;
+	igt_assert_eq(munmap(bo->map, bo->size), 0);
+	gem_close(bo->fd, bo->handle);
+	free(bo);
+}
+
+/**
+ * igt_osprey_cs_init: start a batch at @cpu, which the GPU sees at @va,
+ * with room for @bytes
+ */
+void igt_osprey_cs_init(struct igt_osprey_cs *cs, void *cpu, uint64_t va,
+			uint64_t bytes)
+{
+	igt_assert_eq_u64(va % 4, 0);
+	cs->words = cpu;
+	cs->va = va;
+	cs->len = 0;
+	cs->cap = bytes / 4;
+}
+
+/**
+ * igt_osprey_cs_next_va: the GPU VA of the next word to be written
+ */
+uint64_t igt_osprey_cs_next_va(const struct igt_osprey_cs *cs)
+{
+	return cs->va + 4ull * cs->len;
+}
+
+/**
+ * igt_osprey_cs_bytes: the size in bytes of what has been written
+ */
+uint32_t igt_osprey_cs_bytes(const struct igt_osprey_cs *cs)
+{
+	return 4 * cs->len;
+}
+
+/**
+ * igt_osprey_emit_words: append raw words (e.g. an invalid instruction)
+ */
+void igt_osprey_emit_words(struct igt_osprey_cs *cs, const uint32_t *words,
+			   uint32_t count)
+{
+	igt_assert_f(count <= cs->cap - cs->len,
+		     "batch full: %u of %u words, %u more\n", cs->len, cs->cap,
+		     count);
+	memcpy(cs->words + cs->len, words, 4 * count);
+	cs->len += count;
+}
+
+/**
+ * igt_osprey_emit_insn: append a valid instruction; asserts that it encodes
+ */
+void igt_osprey_emit_insn(struct igt_osprey_cs *cs,
+			  const struct osprey_insn *insn)
+{
+	uint32_t words[OSPREY_INSN_MAX_WORDS];
+	int n = osprey_insn_encode(insn, words, OSPREY_INSN_MAX_WORDS);
+
+	igt_assert_f(n > 0, "instruction %#x does not encode: %s\n",
+		     insn->opcode, osprey_insn_strerror(n));
+	igt_osprey_emit_words(cs, words, n);
+}
+
+/** igt_osprey_emit_nop: NOP */
+void igt_osprey_emit_nop(struct igt_osprey_cs *cs)
+{
+	struct osprey_insn insn = { .opcode = OSPREY_OP_NOP };
+
+	igt_osprey_emit_insn(cs, &insn);
+}
+
+/** igt_osprey_emit_store: STORE @value to @va */
+void igt_osprey_emit_store(struct igt_osprey_cs *cs, uint64_t va,
+			   uint32_t value)
+{
+	struct osprey_insn insn = {
+		.opcode = OSPREY_OP_STORE, .va = va, .value = value,
+	};
+
+	igt_osprey_emit_insn(cs, &insn);
+}
+
+/** igt_osprey_emit_copy: COPY @bytes from @src to @dst */
+void igt_osprey_emit_copy(struct igt_osprey_cs *cs, uint64_t dst,
+			  uint64_t src, uint32_t bytes)
+{
+	struct osprey_insn insn = {
+		.opcode = OSPREY_OP_COPY, .dst = dst, .src = src, .bytes = bytes,
+	};
+
+	igt_osprey_emit_insn(cs, &insn);
+}
+
+/** igt_osprey_emit_fill: FILL @bytes at @va with @pattern */
+void igt_osprey_emit_fill(struct igt_osprey_cs *cs, uint64_t va,
+			  uint32_t bytes, uint32_t pattern)
+{
+	struct osprey_insn insn = {
+		.opcode = OSPREY_OP_FILL, .va = va, .bytes = bytes,
+		.pattern = pattern,
+	};
+
+	igt_osprey_emit_insn(cs, &insn);
+}
+
+/** igt_osprey_emit_sem_wait: SEM_WAIT until *@va @cmp @value */
+void igt_osprey_emit_sem_wait(struct igt_osprey_cs *cs, unsigned int cmp,
+			      uint64_t va, uint32_t value)
+{
+	struct osprey_insn insn = {
+		.opcode = OSPREY_OP_SEM_WAIT, .modifier = cmp, .va = va,
+		.value = value,
+	};
+
+	igt_osprey_emit_insn(cs, &insn);
+}
+
+/** igt_osprey_emit_atomic: ATOMIC @op (ADD or CMPXCHG) on @va */
+void igt_osprey_emit_atomic(struct igt_osprey_cs *cs, unsigned int op,
+			    uint64_t va, uint32_t operand, uint32_t compare)
+{
+	struct osprey_insn insn = {
+		.opcode = OSPREY_OP_ATOMIC, .modifier = op, .va = va,
+		.operand = operand, .compare = compare,
+	};
+
+	igt_osprey_emit_insn(cs, &insn);
+}
+
+/** igt_osprey_emit_timestamp: TIMESTAMP to the u64 at @va */
+void igt_osprey_emit_timestamp(struct igt_osprey_cs *cs, uint64_t va)
+{
+	struct osprey_insn insn = { .opcode = OSPREY_OP_TIMESTAMP, .va = va };
+
+	igt_osprey_emit_insn(cs, &insn);
+}
+
+/** igt_osprey_emit_jump: JUMP to @target */
+void igt_osprey_emit_jump(struct igt_osprey_cs *cs, uint64_t target)
+{
+	struct osprey_insn insn = { .opcode = OSPREY_OP_JUMP, .target = target };
+
+	igt_osprey_emit_insn(cs, &insn);
+}
+
+/** igt_osprey_emit_call: CALL @target */
+void igt_osprey_emit_call(struct igt_osprey_cs *cs, uint64_t target)
+{
+	struct osprey_insn insn = { .opcode = OSPREY_OP_CALL, .target = target };
+
+	igt_osprey_emit_insn(cs, &insn);
+}
+
+/** igt_osprey_emit_return: RETURN */
+void igt_osprey_emit_return(struct igt_osprey_cs *cs)
+{
+	struct osprey_insn insn = { .opcode = OSPREY_OP_RETURN };
+
+	igt_osprey_emit_insn(cs, &insn);
+}
+
+/** igt_osprey_emit_end: END */
+void igt_osprey_emit_end(struct igt_osprey_cs *cs)
+{
+	struct osprey_insn insn = { .opcode = OSPREY_OP_END };
+
+	igt_osprey_emit_insn(cs, &insn);
 }

@@ -93,4 +93,102 @@ int igt_osprey_gem_objects_find(int fd, const char *label,
 int __igt_osprey_fdinfo_memory(int fd, const char *key, uint64_t *bytes);
 uint64_t igt_osprey_fdinfo_memory(int fd, const char *key);
 
+/* debugfs: job_count and last_fault */
+int igt_osprey_job_count(int fd);
+
+/**
+ * struct igt_osprey_fault - the debugfs last_fault line, parsed
+ */
+struct igt_osprey_fault {
+	char status[16];	/* translation, permission, invalid-insn, invalid-packet */
+	char access[8];		/* read, write, fetch */
+	uint64_t va;
+	unsigned int as;
+	uint64_t ip;
+	uint64_t batch;
+};
+
+bool igt_osprey_last_fault(int fd, struct igt_osprey_fault *fault);
+
+/* GPU address spaces */
+int __igt_osprey_vm_create(int fd, uint32_t flags, uint32_t *vm_id);
+uint32_t igt_osprey_vm_create(int fd);
+int __igt_osprey_vm_destroy(int fd, uint32_t vm_id);
+void igt_osprey_vm_destroy(int fd, uint32_t vm_id);
+int __igt_osprey_vm_bind(int fd, uint32_t vm_id, uint32_t op, uint32_t flags,
+			 uint32_t handle, uint64_t bo_offset, uint64_t va,
+			 uint64_t size);
+void igt_osprey_vm_bind(int fd, uint32_t vm_id, uint32_t op, uint32_t flags,
+			uint32_t handle, uint64_t bo_offset, uint64_t va,
+			uint64_t size);
+void igt_osprey_vm_map(int fd, uint32_t vm_id, uint32_t handle,
+		       uint64_t bo_offset, uint64_t va, uint64_t size,
+		       uint32_t flags);
+void igt_osprey_vm_unmap(int fd, uint32_t vm_id, uint64_t va, uint64_t size);
+
+/* Queues and jobs */
+int __igt_osprey_queue_create(int fd, uint32_t vm_id, uint32_t priority,
+			      uint32_t flags, uint32_t *queue_id);
+uint32_t igt_osprey_queue_create(int fd, uint32_t vm_id, uint32_t priority);
+int __igt_osprey_queue_destroy(int fd, uint32_t queue_id);
+void igt_osprey_queue_destroy(int fd, uint32_t queue_id);
+int __igt_osprey_submit(int fd, struct drm_osprey_submit *submit);
+void igt_osprey_submit(int fd, uint32_t queue_id, uint64_t batch_va,
+		       uint32_t batch_size,
+		       const struct drm_osprey_sync *in, uint32_t in_count,
+		       const struct drm_osprey_sync *out, uint32_t out_count);
+
+/**
+ * struct igt_osprey_bo - a buffer object with a read-write CPU mapping
+ */
+struct igt_osprey_bo {
+	int fd;
+	uint32_t handle;
+	uint64_t size;
+	void *map;
+};
+
+struct igt_osprey_bo *igt_osprey_bo_new(int fd, uint64_t size);
+void igt_osprey_bo_free(struct igt_osprey_bo *bo);
+
+/**
+ * struct igt_osprey_cs - a batch written through a CPU mapping
+ *
+ * @words is where the first instruction goes on the CPU, @va where the GPU
+ * sees it; @len words of @cap are written.
+ */
+struct igt_osprey_cs {
+	uint32_t *words;
+	uint64_t va;
+	uint32_t len;
+	uint32_t cap;
+};
+
+struct osprey_insn;
+
+void igt_osprey_cs_init(struct igt_osprey_cs *cs, void *cpu, uint64_t va,
+			uint64_t bytes);
+uint64_t igt_osprey_cs_next_va(const struct igt_osprey_cs *cs);
+uint32_t igt_osprey_cs_bytes(const struct igt_osprey_cs *cs);
+void igt_osprey_emit_words(struct igt_osprey_cs *cs, const uint32_t *words,
+			   uint32_t count);
+void igt_osprey_emit_insn(struct igt_osprey_cs *cs,
+			  const struct osprey_insn *insn);
+void igt_osprey_emit_nop(struct igt_osprey_cs *cs);
+void igt_osprey_emit_store(struct igt_osprey_cs *cs, uint64_t va,
+			   uint32_t value);
+void igt_osprey_emit_copy(struct igt_osprey_cs *cs, uint64_t dst,
+			  uint64_t src, uint32_t bytes);
+void igt_osprey_emit_fill(struct igt_osprey_cs *cs, uint64_t va,
+			  uint32_t bytes, uint32_t pattern);
+void igt_osprey_emit_sem_wait(struct igt_osprey_cs *cs, unsigned int cmp,
+			      uint64_t va, uint32_t value);
+void igt_osprey_emit_atomic(struct igt_osprey_cs *cs, unsigned int op,
+			    uint64_t va, uint32_t operand, uint32_t compare);
+void igt_osprey_emit_timestamp(struct igt_osprey_cs *cs, uint64_t va);
+void igt_osprey_emit_jump(struct igt_osprey_cs *cs, uint64_t target);
+void igt_osprey_emit_call(struct igt_osprey_cs *cs, uint64_t target);
+void igt_osprey_emit_return(struct igt_osprey_cs *cs);
+void igt_osprey_emit_end(struct igt_osprey_cs *cs);
+
 #endif /* IGT_OSPREY_H */

@@ -3,7 +3,8 @@
 
 /*
  * osprey_bench: how fast the Osprey driver does CPU-side buffer work,
- * compared with vgem, the kernel's virtual GEM driver, doing the same work.
+ * compared with vgem, the kernel's virtual GEM driver, doing the same work;
+ * how fast it runs jobs on the GPU model; and the floors both are bounded by.
  *
  *   osprey_bench [PREFIX[,PREFIX...]]
  *
@@ -19,13 +20,29 @@
  *   prime_export_import_close  export a 4 KiB buffer (made once beforehand)
  *                              as a dma-buf, import it back on the same fd,
  *                              close the dma-buf fd
+ *   nop_submit_signal          one job (a NOP and END batch) submitted with
+ *                              an out-syncobj, then waited for: the time
+ *                              from before SUBMIT to the wait's return, in
+ *                              microseconds, median and 99th percentile of
+ *                              up to 2000 jobs (figures _median and _p99)
+ *   nop_throughput_1t, _4t     NOP and END jobs per second from 1 and 4
+ *                              threads, each with its own queue and
+ *                              timeline syncobj, keeping up to 64 jobs in
+ *                              flight and waiting for the last at the end
+ *   copy_4k, copy_1m, copy_64m one job of one COPY instruction, submitted
+ *                              and waited for (osprey_copy_*), and the CPU's
+ *                              memcpy() between the same buffers, mapped
+ *                              (memcpy_*): MiB/s
+ *   vm_bind_map_unmap_4k       VM_BIND map then unmap of a 4 KiB buffer, in
+ *                              a VM of its own with no jobs: pairs per second
  *   floor_ioctl_roundtrip      DRM_IOCTL_VERSION asking for no strings on the
  *                              Osprey fd: the cost of any ioctl at all
  *   floor_pipe_pingpong        one byte sent to another thread and back,
  *                              over two pipes: the cost of a wake-up
  *
  * Osprey is used through its render node with its own ioctls (GEM_CREATE,
- * GEM_MMAP_OFFSET); vgem through its card node with dumb buffers
+ * GEM_MMAP_OFFSET, and libosprey for VMs, queues, jobs and syncobjs); vgem
+ * through its card node with dumb buffers
  * (MODE_CREATE_DUMB at 32 bpp, 1024 pixels wide, so that the size is exactly
  * the one wanted, and MODE_MAP_DUMB). Both close buffers with GEM_CLOSE and
  * use the DRM core's PRIME ioctls through libdrm.
@@ -46,14 +63,20 @@
  *   ratio NAME_vs_vgem = VALUE (goal >= G)
  *	Osprey's figure over vgem's, two decimals: 1.00 means as fast as
  *	vgem, 0.50 half as fast.
+ *   ratio copy_64m_vs_memcpy = VALUE (goal >= G)
+ *	The GPU's 64 MiB COPY job over the CPU's memcpy() of the same bytes.
+ *   ratio nop_submit_signal_vs_pingpong = VALUE (goal <= G)
+ *	The median job latency over floor_pipe_pingpong: how many thread
+ *	wake-ups a job costs (printed when both were measured).
  *
  * Lines starting with '#' follow: for each figure the smallest, median and
  * largest of its runs (a wide spread means a noisy measurement), whether
  * each ratio meets its goal, and the devices used.
  *
  * Exit status: 0 once the benchmarks have run, whatever the figures; 1 when
- * a device is missing or an ioctl or system call fails (stderr says which);
- * 2 for a bad argument.
+ * a device is missing or an ioctl or system call fails, or a job ends with
+ * an error or not within JOB_TIMEOUT_NS (stderr says which); 2 for a bad
+ * argument.
  *
  * To add a benchmark: write a function that sets up, calls compare() (Osprey
  * against vgem) or single() (one figure) with an iteration function, and
@@ -75,6 +98,7 @@
 
 #include <xf86drm.h>
 
+#include "libosprey.h"
 #include "osprey_drm.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -88,6 +112,15 @@
 #define BATCH_SECONDS	0.001	/* read the clock about this often */
 #define MAX_BATCH	1024ul	/* and at least every this many iterations */
 #define RATIO_GOAL	0.95	/* Osprey should reach 95% of vgem */
+#define COPY_RATIO_GOAL	0.8	/* a 64 MiB COPY job vs memcpy() */
+#define LATENCY_RATIO_GOAL 3.0	/* a NOP job vs a pipe ping-pong */
+
+#define JOB_TIMEOUT_NS	(10 * 1000000000ll)	/* a job taking longer fails */
+#define LATENCY_JOBS	2000	/* jobs per nop_submit_signal run, at most */
+#define LATENCY_MIN_JOBS 200	/* and at least, */
+#define LATENCY_SECONDS	3.0	/* the run stopping after this long */
+#define TPUT_WINDOW	64	/* jobs in flight per throughput thread */
+#define TPUT_MAX_THREADS 4
 
 #define MAX_FIGURES	64
 #define NAME_LEN	64
@@ -95,6 +128,7 @@
 /* The devices a benchmark needs. */
 #define NEED_OSPREY	0x1u
 #define NEED_VGEM	0x2u
+#define NEED_GPU	0x4u	/* Osprey's job uapi, through libosprey */
 
 /* A driver and the way to make and map buffers on it. */
 struct drv {
@@ -141,6 +175,7 @@ struct figure {
 	const char *unit;	/* NULL for a ratio */
 	double min, median, max;	/* a ratio's value is its median */
 	double goal;
+	bool at_most;		/* the goal is a ceiling, not a floor */
 };
 
 struct bench {
@@ -152,6 +187,10 @@ struct bench {
 
 static struct figure figures[MAX_FIGURES];
 static unsigned int nr_figures;
+
+/* Osprey's job uapi on osprey.fd, and the file's default VM. */
+static struct osp_dev *gpu;
+static struct osp_vm *gpu_vm;
 
 /* Report a failure on stderr; err is an errno value, or 0 for none. */
 static int __attribute__((format(printf, 3, 4)))
@@ -344,13 +383,22 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Set m's figure to the median of its runs. */
+static void take_median(struct measure *m)
+{
+	double sorted[RUNS];
+
+	memcpy(sorted, m->runs, sizeof(sorted));
+	qsort(sorted, RUNS, sizeof(sorted[0]), cmp_double);
+	m->median = sorted[RUNS / 2];
+}
+
 /*
  * Measure n figures together: warm each up, then make RUNS rounds of one run
  * of each, in alternating order, and take each figure's median.
  */
 static int run_measures(struct measure *m, unsigned int n)
 {
-	double sorted[RUNS];
 	unsigned int i, j, r;
 
 	for (i = 0; i < n; i++) {
@@ -366,11 +414,8 @@ static int run_measures(struct measure *m, unsigned int n)
 				return -1;
 		}
 	}
-	for (i = 0; i < n; i++) {
-		memcpy(sorted, m[i].runs, sizeof(sorted));
-		qsort(sorted, RUNS, sizeof(sorted[0]), cmp_double);
-		m[i].median = sorted[RUNS / 2];
-	}
+	for (i = 0; i < n; i++)
+		take_median(&m[i]);
 	return 0;
 }
 
@@ -407,18 +452,32 @@ static void emit_bench(const struct measure *m)
 	}
 }
 
+/* Print ours / theirs; the goal is a floor, or a ceiling if at_most. */
 static void emit_ratio(const char *name, double ours, double theirs,
-		       double goal)
+		       double goal, bool at_most)
 {
 	double ratio = theirs > 0 ? ours / theirs : 0;
 	struct figure *f = add_figure(name);
 
-	printf("ratio %s = %.2f (goal >= %.2f)\n", name, ratio, goal);
+	printf("ratio %s = %.2f (goal %s %.2f)\n", name, ratio,
+	       at_most ? "<=" : ">=", goal);
 	if (!f)
 		return;
 	f->unit = NULL;
 	f->median = ratio;
 	f->goal = goal;
+	f->at_most = at_most;
+}
+
+static const struct figure *find_figure(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_figures; i++) {
+		if (figures[i].unit && !strcmp(figures[i].name, name))
+			return &figures[i];
+	}
+	return NULL;
 }
 
 static void print_summary(void)
@@ -438,10 +497,14 @@ static void print_summary(void)
 	}
 	for (i = 0; i < nr_figures; i++) {
 		f = &figures[i];
-		if (!f->unit)
-			printf("# %-34s %12.2f  goal %.2f: %s\n", f->name,
+		if (!f->unit && !f->at_most)
+			printf("# %-34s %12.2f  goal >= %.2f: %s\n", f->name,
 			       f->median, f->goal,
 			       f->median >= f->goal ? "met" : "BELOW");
+		else if (!f->unit)
+			printf("# %-34s %12.2f  goal <= %.2f: %s\n", f->name,
+			       f->median, f->goal,
+			       f->median <= f->goal ? "met" : "ABOVE");
 	}
 	if (osprey.fd >= 0)
 		printf("# osprey: %s (%s)\n", osprey.path, osprey.version);
@@ -472,7 +535,7 @@ static int compare(const struct bench *b, const struct loop *loop,
 	emit_bench(&m[0]);
 	emit_bench(&m[1]);
 	snprintf(name, sizeof(name), "%s_vs_vgem", b->name);
-	emit_ratio(name, m[0].median, m[1].median, RATIO_GOAL);
+	emit_ratio(name, m[0].median, m[1].median, RATIO_GOAL, false);
 	return 0;
 }
 
@@ -744,6 +807,498 @@ out_ping:
 	return ret;
 }
 
+/* GPU jobs */
+
+/* Report a libosprey failure (a negative errno) on Osprey's device. */
+static int gpu_fail(int ret, const char *what)
+{
+	return fail(&osprey, ret < 0 ? -ret : 0, "%s", what);
+}
+
+/* Whether the job that signalled syncobj (at point, 0: binary) went well. */
+static int job_check(uint32_t syncobj, uint64_t point, const char *what)
+{
+	int status = osp_syncobj_status(gpu, syncobj, point);
+
+	if (status == 1)
+		return 0;
+	if (status == 0)
+		return fail(&osprey, 0, "%s: a job waited for is still pending", what);
+	return fail(&osprey, -status, "%s: a job ended with an error", what);
+}
+
+/* A batch of nop then end in the default VM. */
+static struct osp_batch *nop_batch(void)
+{
+	struct osp_batch *b = osp_batch_new(gpu_vm, SZ_4K);
+	int ret;
+
+	if (!b) {
+		fail(&osprey, errno, "batch buffer");
+		return NULL;
+	}
+	ret = osp_batch_nop(b);
+	if (!ret)
+		ret = osp_batch_end(b);
+	if (ret) {
+		gpu_fail(ret, "building a batch");
+		osp_batch_del(b);
+		return NULL;
+	}
+	return b;
+}
+
+/* What the one-job-at-a-time loops submit: a batch, on a queue. */
+struct job_work {
+	struct osp_batch *batch;
+	uint32_t queue;
+	uint32_t syncobj;	/* binary, signalled by every job */
+	void *src, *dst;	/* copy: the buffers' CPU mappings */
+	uint64_t size;
+};
+
+static int job_work_init(struct job_work *w, struct osp_batch *batch)
+{
+	int ret;
+
+	w->batch = batch;
+	ret = osp_queue_create(gpu, gpu_vm, DRM_OSPREY_QUEUE_PRIORITY_NORMAL,
+			       &w->queue);
+	if (ret)
+		return gpu_fail(ret, "DRM_IOCTL_OSPREY_QUEUE_CREATE");
+	ret = osp_syncobj_create(gpu, &w->syncobj);
+	if (ret) {
+		osp_queue_destroy(gpu, w->queue);
+		return gpu_fail(ret, "DRM_IOCTL_SYNCOBJ_CREATE");
+	}
+	return 0;
+}
+
+static void job_work_fini(struct job_work *w)
+{
+	osp_syncobj_destroy(gpu, w->syncobj);
+	osp_queue_destroy(gpu, w->queue);
+}
+
+/* Submit w's batch with w's syncobj as out-sync and wait for it. */
+static int iter_submit_wait(void *arg)
+{
+	struct job_work *w = arg;
+	struct drm_osprey_sync out = { .handle = w->syncobj };
+	int ret;
+
+	ret = osp_batch_submit(w->batch, w->queue, NULL, 0, &out, 1);
+	if (ret)
+		return gpu_fail(ret, "DRM_IOCTL_OSPREY_SUBMIT");
+	ret = osp_syncobj_wait(gpu, w->syncobj, 0, JOB_TIMEOUT_NS);
+	if (ret)
+		return gpu_fail(ret, "waiting for a job");
+	return 0;
+}
+
+/* The median and 99th percentile of n sorted samples. */
+static double percentile(const double *sorted, unsigned int n, unsigned int pct)
+{
+	unsigned int rank = (n * pct + 99) / 100;	/* nearest rank */
+
+	return sorted[rank ? rank - 1 : 0];
+}
+
+/* One nop_submit_signal run: latencies in microseconds, sorted. */
+static int latency_run(struct job_work *w, double *samples, unsigned int *n)
+{
+	double start = now(), t0, t1;
+	unsigned int i;
+
+	for (i = 0; i < LATENCY_JOBS; i++) {
+		if (i >= LATENCY_MIN_JOBS && now() - start >= LATENCY_SECONDS)
+			break;
+		t0 = now();
+		if (iter_submit_wait(w))
+			return -1;
+		t1 = now();
+		samples[i] = (t1 - t0) * 1e6;
+	}
+	*n = i;
+	qsort(samples, i, sizeof(samples[0]), cmp_double);
+	return job_check(w->syncobj, 0, "nop_submit_signal");
+}
+
+static int bench_nop_latency(const struct bench *b)
+{
+	static const struct loop us_loop = { .unit = "us" };
+	struct measure m[2] = {
+		{ .loop = &us_loop },
+		{ .loop = &us_loop },
+	};
+	struct job_work w = {};
+	double *samples;
+	unsigned int i, n;
+	int ret = -1;
+
+	snprintf(m[0].name, sizeof(m[0].name), "%s_median", b->name);
+	snprintf(m[1].name, sizeof(m[1].name), "%s_p99", b->name);
+	samples = calloc(LATENCY_JOBS, sizeof(*samples));
+	if (!samples)
+		return fail(NULL, ENOMEM, "latency samples");
+	w.batch = nop_batch();
+	if (!w.batch || job_work_init(&w, w.batch))
+		goto out;
+	for (i = 0; i < ns_loop.warmup; i++) {
+		if (iter_submit_wait(&w))
+			goto out_work;
+	}
+	for (i = 0; i < RUNS; i++) {
+		if (latency_run(&w, samples, &n))
+			goto out_work;
+		m[0].runs[i] = percentile(samples, n, 50);
+		m[1].runs[i] = percentile(samples, n, 99);
+	}
+	take_median(&m[0]);
+	take_median(&m[1]);
+	emit_bench(&m[0]);
+	emit_bench(&m[1]);
+	ret = 0;
+out_work:
+	job_work_fini(&w);
+out:
+	osp_batch_del(w.batch);
+	free(samples);
+	return ret;
+}
+
+/* One submitting thread of nop_throughput. */
+struct tput_thread {
+	pthread_t thread;
+	struct osp_batch *batch;	/* shared by the threads */
+	uint32_t queue;
+	uint32_t syncobj;		/* timeline: job i signals point i */
+	uint64_t point;			/* the last point submitted */
+	uint64_t jobs;			/* jobs submitted in this run */
+	int ret;
+};
+
+static bool tput_stop;
+
+/*
+ * Submit jobs until told to stop, waiting for point p - TPUT_WINDOW before
+ * submitting point p, then wait for the last one.
+ */
+static void *tput_thread_fn(void *arg)
+{
+	struct tput_thread *t = arg;
+	struct drm_osprey_sync out = { .handle = t->syncobj };
+	int ret = 0;
+
+	t->jobs = 0;
+	while (!__atomic_load_n(&tput_stop, __ATOMIC_RELAXED)) {
+		if (t->jobs >= TPUT_WINDOW) {
+			ret = osp_syncobj_wait(gpu, t->syncobj,
+					       t->point + 1 - TPUT_WINDOW,
+					       JOB_TIMEOUT_NS);
+			if (ret) {
+				gpu_fail(ret, "waiting for a timeline point");
+				break;
+			}
+		}
+		out.point = t->point + 1;
+		ret = osp_batch_submit(t->batch, t->queue, NULL, 0, &out, 1);
+		if (ret) {
+			gpu_fail(ret, "DRM_IOCTL_OSPREY_SUBMIT");
+			break;
+		}
+		t->point++;
+		t->jobs++;
+	}
+	if (!ret && t->point) {
+		ret = osp_syncobj_wait(gpu, t->syncobj, t->point, JOB_TIMEOUT_NS);
+		if (ret)
+			gpu_fail(ret, "waiting for the last timeline point");
+	}
+	t->ret = ret;
+	return NULL;
+}
+
+/* One run of nop_throughput with n threads: jobs per second. */
+static int tput_run(struct tput_thread *t, unsigned int n, double *rate)
+{
+	struct timespec run = { .tv_sec = (time_t)RUN_SECONDS,
+		.tv_nsec = (long)((RUN_SECONDS - (time_t)RUN_SECONDS) * 1e9) };
+	uint64_t jobs = 0;
+	unsigned int i, started;
+	double start;
+	int ret = 0;
+
+	__atomic_store_n(&tput_stop, false, __ATOMIC_RELAXED);
+	start = now();
+	for (started = 0; started < n; started++) {
+		ret = pthread_create(&t[started].thread, NULL, tput_thread_fn,
+				     &t[started]);
+		if (ret) {
+			fail(NULL, ret, "pthread_create");
+			break;
+		}
+	}
+	if (started == n)
+		nanosleep(&run, NULL);
+	__atomic_store_n(&tput_stop, true, __ATOMIC_RELAXED);
+	for (i = 0; i < started; i++) {
+		pthread_join(t[i].thread, NULL);
+		if (t[i].ret)
+			ret = -1;
+		jobs += t[i].jobs;
+	}
+	*rate = jobs / (now() - start);
+	if (ret)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (job_check(t[i].syncobj, t[i].point, "nop_throughput"))
+			return -1;
+	}
+	return 0;
+}
+
+static int bench_nop_throughput(const struct bench *b)
+{
+	static const struct loop jobs_loop = { .unit = "jobs/s" };
+	static const unsigned int threads[] = { 1, TPUT_MAX_THREADS };
+	struct tput_thread t[TPUT_MAX_THREADS] = {};
+	struct measure m[ARRAY_SIZE(threads)] = {};
+	struct osp_batch *batch;
+	unsigned int i, j, r, made = 0;
+	int ret = -1;
+
+	batch = nop_batch();
+	if (!batch)
+		return -1;
+	for (made = 0; made < TPUT_MAX_THREADS; made++) {
+		t[made].batch = batch;
+		ret = osp_queue_create(gpu, gpu_vm, DRM_OSPREY_QUEUE_PRIORITY_NORMAL,
+				       &t[made].queue);
+		if (ret) {
+			gpu_fail(ret, "DRM_IOCTL_OSPREY_QUEUE_CREATE");
+			goto out;
+		}
+		ret = osp_syncobj_create(gpu, &t[made].syncobj);
+		if (ret) {
+			osp_queue_destroy(gpu, t[made].queue);
+			gpu_fail(ret, "DRM_IOCTL_SYNCOBJ_CREATE");
+			goto out;
+		}
+	}
+	for (i = 0; i < ARRAY_SIZE(threads); i++) {
+		snprintf(m[i].name, sizeof(m[i].name), "%s_%ut", b->name, threads[i]);
+		m[i].loop = &jobs_loop;
+	}
+	/* As run_measures(): rounds of one run of each, in alternating order. */
+	for (r = 0; r < RUNS; r++) {
+		for (j = 0; j < ARRAY_SIZE(threads); j++) {
+			i = r % 2 ? ARRAY_SIZE(threads) - 1 - j : j;
+			ret = tput_run(t, threads[i], &m[i].runs[r]);
+			if (ret)
+				goto out;
+		}
+	}
+	for (i = 0; i < ARRAY_SIZE(threads); i++) {
+		take_median(&m[i]);
+		emit_bench(&m[i]);
+	}
+	ret = 0;
+out:
+	for (i = 0; i < made; i++) {
+		osp_syncobj_destroy(gpu, t[i].syncobj);
+		osp_queue_destroy(gpu, t[i].queue);
+	}
+	osp_batch_del(batch);
+	return ret;
+}
+
+static int iter_memcpy(void *arg)
+{
+	struct job_work *w = arg;
+
+	memcpy(w->dst, w->src, w->size);
+	return 0;
+}
+
+/* A buffer of size bytes mapped in the default VM and in the CPU. */
+static struct osp_bo *copy_buffer(uint64_t size, uint64_t *va, void **map)
+{
+	struct osp_bo *bo = osp_bo_new_mapped(gpu_vm, size, va);
+
+	if (!bo) {
+		fail(&osprey, errno, "a %llu-byte buffer mapped in the VM",
+		     (unsigned long long)size);
+		return NULL;
+	}
+	*map = osp_bo_map(bo);
+	if (!*map) {
+		fail(&osprey, errno, "mmap of a %llu-byte buffer",
+		     (unsigned long long)size);
+		osp_vm_unmap(gpu_vm, *va, bo->size);
+		osp_bo_del(bo);
+		return NULL;
+	}
+	return bo;
+}
+
+/* One COPY job from src to dst, checked once, before the measures. */
+static int copy_check(struct job_work *w)
+{
+	uint32_t *src = w->src;
+	uint64_t i;
+
+	for (i = 0; i < w->size / 4; i++)
+		src[i] = 0x9e3779b9u * (uint32_t)(i + 1);
+	memset(w->dst, 0, w->size);
+	if (iter_submit_wait(w) || job_check(w->syncobj, 0, "copy"))
+		return -1;
+	if (memcmp(w->dst, w->src, w->size))
+		return fail(&osprey, 0, "the COPY job did not copy the buffer");
+	return 0;
+}
+
+static int bench_copy(const struct bench *b)
+{
+	struct loop loop = {
+		.unit = "MiB/s",
+		.per_iter = (double)b->size / SZ_1M,
+		.min_iters = 1,
+		.warmup = b->size >= SZ_64M ? 1 : 8,
+	};
+	struct measure m[2] = {};
+	struct job_work w = { .size = b->size };
+	struct osp_bo *src, *dst = NULL;
+	struct osp_batch *batch = NULL;
+	uint64_t src_va, dst_va;
+	char name[NAME_LEN];
+	int ret = -1;
+
+	src = copy_buffer(b->size, &src_va, &w.src);
+	if (src)
+		dst = copy_buffer(b->size, &dst_va, &w.dst);
+	if (dst)
+		batch = osp_batch_new(gpu_vm, SZ_4K);
+	if (!batch) {
+		if (dst)
+			fail(&osprey, errno, "batch buffer");
+		goto out;
+	}
+	ret = osp_batch_copy(batch, dst_va, src_va, b->size);
+	if (!ret)
+		ret = osp_batch_end(batch);
+	if (ret) {
+		gpu_fail(ret, "building a batch");
+		goto out;
+	}
+	ret = job_work_init(&w, batch);
+	if (ret)
+		goto out;
+	ret = copy_check(&w);
+	if (ret)
+		goto out_work;
+
+	snprintf(m[0].name, sizeof(m[0].name), "osprey_%s", b->name);
+	snprintf(m[1].name, sizeof(m[1].name), "memcpy_%s", b->name + strlen("copy_"));
+	m[0].loop = &loop;
+	m[0].iter = iter_submit_wait;
+	m[0].arg = &w;
+	m[1].loop = &loop;
+	m[1].iter = iter_memcpy;
+	m[1].arg = &w;
+	ret = run_measures(m, 2);
+	if (!ret)
+		ret = job_check(w.syncobj, 0, b->name);
+	if (ret)
+		goto out_work;
+	emit_bench(&m[0]);
+	emit_bench(&m[1]);
+	/*
+	 * The goal is for large copies, where the job's fixed cost no longer
+	 * counts; smaller ones show that cost, against no goal.
+	 */
+	if (b->size >= SZ_64M) {
+		snprintf(name, sizeof(name), "%s_vs_memcpy", b->name);
+		emit_ratio(name, m[0].median, m[1].median, COPY_RATIO_GOAL, false);
+	}
+out_work:
+	job_work_fini(&w);
+out:
+	osp_batch_del(batch);
+	if (dst) {
+		osp_vm_unmap(gpu_vm, dst_va, dst->size);
+		osp_bo_del(dst);
+	}
+	if (src) {
+		osp_vm_unmap(gpu_vm, src_va, src->size);
+		osp_bo_del(src);
+	}
+	return ret;
+}
+
+struct bind_work {
+	struct osp_vm *vm;
+	struct osp_bo *bo;
+	uint64_t va;
+};
+
+static int iter_vm_bind(void *arg)
+{
+	struct bind_work *w = arg;
+	int ret;
+
+	ret = osp_vm_map(w->vm, w->bo, 0, w->va, w->bo->size, 0);
+	if (ret)
+		return gpu_fail(ret, "DRM_IOCTL_OSPREY_VM_BIND map");
+	ret = osp_vm_unmap(w->vm, w->va, w->bo->size);
+	if (ret)
+		return gpu_fail(ret, "DRM_IOCTL_OSPREY_VM_BIND unmap");
+	return 0;
+}
+
+static int bench_vm_bind(const struct bench *b)
+{
+	static const struct loop pairs_loop = {
+		.unit = "pairs/s",
+		.per_iter = 1,
+		.min_iters = 32,
+		.warmup = 8,
+	};
+	struct bind_work w = {};
+	int ret = -1;
+
+	w.vm = osp_vm_new(gpu);
+	if (!w.vm)
+		return fail(&osprey, errno, "DRM_IOCTL_OSPREY_VM_CREATE");
+	w.bo = osp_bo_new(gpu, b->size);
+	if (!w.bo) {
+		fail(&osprey, errno, "DRM_IOCTL_OSPREY_GEM_CREATE");
+		goto out;
+	}
+	w.va = osp_va_alloc(w.vm, w.bo->size);
+	if (!w.va) {
+		fail(&osprey, ENOSPC, "a VA range");
+		goto out;
+	}
+	ret = single(b, &pairs_loop, iter_vm_bind, &w);
+out:
+	osp_bo_del(w.bo);
+	osp_vm_del(w.vm);
+	return ret;
+}
+
+/* Ratios between figures of different benchmarks, once all have run. */
+static void emit_cross_ratios(void)
+{
+	const struct figure *lat = find_figure("nop_submit_signal_median");
+	const struct figure *pp = find_figure("floor_pipe_pingpong");
+
+	/* Microseconds over nanoseconds. */
+	if (lat && pp)
+		emit_ratio("nop_submit_signal_vs_pingpong", lat->median * 1000,
+			   pp->median, LATENCY_RATIO_GOAL, true);
+}
+
 static const struct bench benches[] = {
 	{ "bo_create_close_4k", NEED_OSPREY | NEED_VGEM,
 	  bench_bo_create_close, SZ_4K },
@@ -753,6 +1308,12 @@ static const struct bench benches[] = {
 	  bench_mmap_fault, SZ_64M },
 	{ "prime_export_import_close", NEED_OSPREY | NEED_VGEM,
 	  bench_prime, SZ_4K },
+	{ "nop_submit_signal", NEED_GPU, bench_nop_latency, 0 },
+	{ "nop_throughput", NEED_GPU, bench_nop_throughput, 0 },
+	{ "copy_4k", NEED_GPU, bench_copy, SZ_4K },
+	{ "copy_1m", NEED_GPU, bench_copy, SZ_1M },
+	{ "copy_64m", NEED_GPU, bench_copy, SZ_64M },
+	{ "vm_bind_map_unmap_4k", NEED_GPU, bench_vm_bind, SZ_4K },
 	{ "floor_ioctl_roundtrip", NEED_OSPREY, bench_floor_ioctl, 0 },
 	{ "floor_pipe_pingpong", 0, bench_floor_pipe, 0 },
 };
@@ -797,6 +1358,7 @@ int main(int argc, char **argv)
 {
 	bool selected[ARRAY_SIZE(benches)] = {};
 	unsigned int i, needs = 0;
+	int ret = 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc > 2) {
@@ -821,10 +1383,18 @@ int main(int argc, char **argv)
 		if (selected[i])
 			needs |= benches[i].needs;
 	}
-	if ((needs & NEED_OSPREY) && open_drv(&osprey))
+	if ((needs & (NEED_OSPREY | NEED_GPU)) && open_drv(&osprey))
 		return 1;
 	if ((needs & NEED_VGEM) && open_drv(&vgem))
 		return 1;
+	if (needs & NEED_GPU) {
+		gpu = osp_dev_wrap(osprey.fd);
+		gpu_vm = gpu ? osp_vm_default(gpu) : NULL;
+		if (!gpu_vm) {
+			fail(&osprey, errno, "libosprey (does the kernel have the job uapi?)");
+			return 1;
+		}
+	}
 
 	for (i = 0; i < ARRAY_SIZE(benches); i++) {
 		if (!selected[i])
@@ -832,9 +1402,15 @@ int main(int argc, char **argv)
 		if (benches[i].fn(&benches[i])) {
 			fprintf(stderr, "osprey_bench: %s failed\n",
 				benches[i].name);
-			return 1;
+			ret = 1;
+			break;
 		}
 	}
-	print_summary();
-	return 0;
+	if (!ret) {
+		emit_cross_ratios();
+		print_summary();
+	}
+	osp_vm_del(gpu_vm);
+	osp_dev_close(gpu);
+	return ret;
 }

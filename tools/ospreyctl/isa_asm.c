@@ -42,6 +42,11 @@
  * .word builds anything else. VAs wider than 39 bits are accepted (they
  * fault when executed).
  *
+ * Symbols may be predefined by the caller (osprey_asm_syms(), "ospreyctl asm
+ * -D NAME=VALUE", the buffers of "ospreyctl submit"): they are used as labels
+ * are, but their value is given rather than a VA of the batch, and the
+ * source cannot define a label of the same name.
+ *
  * Errors name the line and column: "line 3, column 7: undefined label 'lop'".
  */
 
@@ -109,6 +114,7 @@ static const struct asm_mnem asm_mnems[] = {
 struct asm_label {
 	char *name;
 	__u64 va;
+	int predefined;		/* from osprey_asm_syms()' @syms */
 };
 
 struct asm_ctx {
@@ -250,8 +256,10 @@ static void define_label(struct asm_ctx *ctx, const char *name, size_t len)
 
 	if (ctx->pass != 1)
 		return;
-	if (find_label(ctx, name, len)) {
-		asm_error(ctx, name, "label '%.*s' already defined", (int)len, name);
+	l = find_label(ctx, name, len);
+	if (l) {
+		asm_error(ctx, name, "label '%.*s' already defined%s", (int)len, name,
+			  l->predefined ? " (predefined symbol)" : "");
 		return;
 	}
 	if (ctx->nlabels == ctx->labels_cap) {
@@ -272,7 +280,59 @@ static void define_label(struct asm_ctx *ctx, const char *name, size_t len)
 		return;
 	}
 	l->va = cur_va(ctx);
+	l->predefined = 0;
 	ctx->nlabels++;
+}
+
+/* Whether @name, NUL-terminated, is a valid label name. */
+static int is_ident(const char *name)
+{
+	if (!is_ident_start(*name))
+		return 0;
+	while (*++name)
+		if (!is_ident_char(*name))
+			return 0;
+	return 1;
+}
+
+/*
+ * Enter the caller's symbols as labels before pass 1. Returns 0, or -1 with
+ * ctx->error set (and the message in ctx->err) for a bad or repeated name.
+ */
+static int predefine(struct asm_ctx *ctx, const struct osprey_asm_sym *syms, size_t nsyms)
+{
+	size_t i;
+
+	if (!nsyms)
+		return 0;
+	ctx->labels = calloc(nsyms, sizeof(*ctx->labels));
+	if (!ctx->labels) {
+		ctx->error = -ENOMEM;
+		return -1;
+	}
+	ctx->labels_cap = nsyms;
+	for (i = 0; i < nsyms; i++) {
+		const char *name = syms[i].name;
+
+		if (!name || !is_ident(name) || find_label(ctx, name, strlen(name))) {
+			ctx->error = -EINVAL;
+			if (ctx->err && ctx->errlen)
+				snprintf(ctx->err, ctx->errlen, "symbol '%s': %s",
+					 name ? name : "(null)",
+					 name && is_ident(name) ? "defined twice" :
+					 "not a valid name");
+			return -1;
+		}
+		ctx->labels[i].name = strdup(name);
+		if (!ctx->labels[i].name) {
+			ctx->error = -ENOMEM;
+			return -1;
+		}
+		ctx->labels[i].va = syms[i].value;
+		ctx->labels[i].predefined = 1;
+		ctx->nlabels++;
+	}
+	return 0;
 }
 
 /*
@@ -568,6 +628,12 @@ static void asm_pass(struct asm_ctx *ctx, const char *src)
 int osprey_asm(const char *src, __u64 base_va, __u32 **words, size_t *nwords,
 	       char *err, size_t errlen)
 {
+	return osprey_asm_syms(src, base_va, NULL, 0, words, nwords, err, errlen);
+}
+
+int osprey_asm_syms(const char *src, __u64 base_va, const struct osprey_asm_sym *syms,
+		    size_t nsyms, __u32 **words, size_t *nwords, char *err, size_t errlen)
+{
 	struct asm_ctx ctx = {
 		.base_va = base_va,
 		.err = err,
@@ -581,7 +647,8 @@ int osprey_asm(const char *src, __u64 base_va, __u32 **words, size_t *nwords,
 		err[0] = '\0';
 
 	ctx.pass = 1;
-	asm_pass(&ctx, src);
+	if (!predefine(&ctx, syms, nsyms))
+		asm_pass(&ctx, src);
 	if (!ctx.error && ctx.pos) {
 		ctx.out = calloc(ctx.pos, sizeof(*ctx.out));
 		if (!ctx.out)
@@ -803,31 +870,90 @@ static char *read_all(const char *path, size_t *size)
 	return buf;
 }
 
+int osprey_asm_parse_define(const char *arg, char **name, __u64 *value)
+{
+	const char *eq = strchr(arg, '=');
+	char *n;
+
+	*name = NULL;
+	if (!eq || eq == arg || parse_u64_arg(eq + 1, value))
+		return -EINVAL;
+	n = strndup(arg, eq - arg);
+	if (!n)
+		return -ENOMEM;
+	if (!is_ident(n)) {
+		free(n);
+		return -EINVAL;
+	}
+	*name = n;
+	return 0;
+}
+
+void osprey_asm_free_syms(struct osprey_asm_sym *syms, size_t nsyms)
+{
+	size_t i;
+
+	for (i = 0; i < nsyms; i++)
+		free((char *)syms[i].name);
+	free(syms);
+}
+
+int osprey_asm_add_define(struct osprey_asm_sym **syms, size_t *nsyms, const char *arg)
+{
+	struct osprey_asm_sym *tmp;
+	char *name;
+	__u64 value;
+	int ret;
+
+	ret = osprey_asm_parse_define(arg, &name, &value);
+	if (ret)
+		return ret;
+	tmp = realloc(*syms, (*nsyms + 1) * sizeof(**syms));
+	if (!tmp) {
+		free(name);
+		return -ENOMEM;
+	}
+	tmp[*nsyms].name = name;
+	tmp[*nsyms].value = value;
+	*syms = tmp;
+	++*nsyms;
+	return 0;
+}
+
 static void asm_usage(FILE *f)
 {
-	fprintf(f, "usage: ospreyctl asm [-b BASE_VA] [-o OUT.bin] FILE.s|-\n"
+	fprintf(f, "usage: ospreyctl asm [-b BASE_VA] [-D NAME=VALUE]... [-o OUT.bin] FILE.s|-\n"
 		"  Assemble an Osprey batch for BASE_VA (default 0); write its words,\n"
-		"  little-endian, to OUT.bin (default: standard output).\n");
+		"  little-endian, to OUT.bin (default: standard output). -D predefines\n"
+		"  a symbol the source uses as a label.\n");
 }
 
 int ospreyctl_asm_main(int argc, char **argv)
 {
 	const char *in, *outpath = NULL;
+	struct osprey_asm_sym *syms = NULL;
 	__u32 *words = NULL;
 	__u64 base = 0;
 	char err[256];
-	size_t size, nwords, i;
+	size_t size, nwords, nsyms = 0, i;
 	FILE *out;
 	char *src;
 	int opt, ret;
 
 	optind = 0;
-	while ((opt = getopt(argc, argv, "b:o:h")) != -1) {
+	while ((opt = getopt(argc, argv, "b:D:o:h")) != -1) {
 		switch (opt) {
 		case 'b':
 			if (parse_u64_arg(optarg, &base)) {
 				fprintf(stderr, "ospreyctl asm: bad base VA '%s'\n", optarg);
-				return 2;
+				goto usage_error;
+			}
+			break;
+		case 'D':
+			if (osprey_asm_add_define(&syms, &nsyms, optarg)) {
+				fprintf(stderr, "ospreyctl asm: bad -D '%s' (NAME=NUMBER)\n",
+					optarg);
+				goto usage_error;
 			}
 			break;
 		case 'o':
@@ -835,34 +961,39 @@ int ospreyctl_asm_main(int argc, char **argv)
 			break;
 		case 'h':
 			asm_usage(stdout);
+			osprey_asm_free_syms(syms, nsyms);
 			return 0;
 		default:
 			asm_usage(stderr);
-			return 2;
+			goto usage_error;
 		}
 	}
 	if (optind != argc - 1) {
 		asm_usage(stderr);
-		return 2;
+		goto usage_error;
 	}
 	in = argv[optind];
 	if (!outpath && isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "ospreyctl asm: not writing binary to a terminal; use -o\n");
+		osprey_asm_free_syms(syms, nsyms);
 		return 1;
 	}
 
 	src = read_all(in, &size);
 	if (!src) {
 		fprintf(stderr, "ospreyctl asm: %s: %s\n", in, strerror(errno));
+		osprey_asm_free_syms(syms, nsyms);
 		return 1;
 	}
 	if (strlen(src) != size) {
 		fprintf(stderr, "ospreyctl asm: %s: contains a NUL byte\n", in);
 		free(src);
+		osprey_asm_free_syms(syms, nsyms);
 		return 1;
 	}
-	ret = osprey_asm(src, base, &words, &nwords, err, sizeof(err));
+	ret = osprey_asm_syms(src, base, syms, nsyms, &words, &nwords, err, sizeof(err));
 	free(src);
+	osprey_asm_free_syms(syms, nsyms);
 	if (ret) {
 		fprintf(stderr, "ospreyctl asm: %s: %s\n", in, err);
 		return 1;
@@ -888,6 +1019,10 @@ int ospreyctl_asm_main(int argc, char **argv)
 		return 1;
 	}
 	return 0;
+
+usage_error:
+	osprey_asm_free_syms(syms, nsyms);
+	return 2;
 }
 
 static void disasm_usage(FILE *f)

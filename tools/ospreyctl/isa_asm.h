@@ -35,6 +35,32 @@
 int osprey_asm(const char *src, __u64 base_va, __u32 **words, size_t *nwords,
 	       char *err, size_t errlen);
 
+/* A symbol predefined for the source: usable as a label worth @value. */
+struct osprey_asm_sym {
+	const char *name;
+	__u64 value;
+};
+
+/*
+ * osprey_asm() with @nsyms symbols predefined (@syms may be NULL when
+ * @nsyms is 0). A symbol name must be a valid label name and appear once;
+ * the source cannot define a label of the same name. Errors as
+ * osprey_asm(); a bad symbol gives -EINVAL and "symbol 'NAME': ...".
+ */
+int osprey_asm_syms(const char *src, __u64 base_va, const struct osprey_asm_sym *syms,
+		    size_t nsyms, __u32 **words, size_t *nwords, char *err, size_t errlen);
+
+/*
+ * Parse "NAME=VALUE" (VALUE as the assembler's numbers: decimal, or hex after
+ * 0x): 0 with *@name a malloc()ed copy of NAME, or -EINVAL (NAME not a label
+ * name, no '=', bad number) or -ENOMEM with *@name NULL.
+ */
+int osprey_asm_parse_define(const char *arg, char **name, __u64 *value);
+/* Append the parsed "NAME=VALUE" @arg to the malloc()ed array *@syms. */
+int osprey_asm_add_define(struct osprey_asm_sym **syms, size_t *nsyms, const char *arg);
+/* Free an array built by osprey_asm_add_define() and its names. */
+void osprey_asm_free_syms(struct osprey_asm_sym *syms, size_t nsyms);
+
 /*
  * Disassemble the @nwords host-order words at @words, the first of which is
  * at GPU VA @base_va, to @out, one line per instruction:
@@ -56,9 +82,10 @@ int osprey_disasm(FILE *out, const __u32 *words, size_t nwords, __u64 base_va,
 		  __u64 mark_va, unsigned int flags);
 
 /*
- * "ospreyctl asm [-b BASE_VA] [-o OUT.bin] FILE.s|-": assemble FILE (or
- * standard input) for BASE_VA (default 0) and write the words, little-endian,
- * to OUT.bin (or standard output, unless it is a terminal).
+ * "ospreyctl asm [-b BASE_VA] [-D NAME=VALUE]... [-o OUT.bin] FILE.s|-":
+ * assemble FILE (or standard input) for BASE_VA (default 0), with the -D
+ * symbols predefined, and write the words, little-endian, to OUT.bin (or
+ * standard output, unless it is a terminal).
  *
  * "ospreyctl disasm [-s] [-b BASE_VA] [-m MARK_VA] FILE.bin|-": disassemble
  * FILE (or standard input), little-endian words, to standard output; -s for

@@ -956,6 +956,72 @@ static void test_asm_base_va(void)
 	free(w);
 }
 
+static void test_asm_syms(void)
+{
+	static const struct osprey_asm_sym syms[] = {
+		{ "data", 0x200000 },
+		{ "data_size", 0x10000 },
+		{ "batch", 0x100000 },
+	};
+	static const char src[] =
+		"\tstore data + 4, 7\n"
+		"\tfill data, data_size, 0xcafe\n"
+		"\tjump batch + 24\n"
+		"l: end\n";
+	static const __u32 want[] = {
+		0x01000004, 0x200004, 0, 7,
+		0x03000005, 0x200000, 0, 0x10000, 0xcafe,
+		0x07000003, 0x100018, 0,
+		0x0a000001,
+	};
+	static const struct osprey_asm_sym bad_name[] = { { "1x", 1 } };
+	static const struct osprey_asm_sym twice[] = { { "a", 1 }, { "a", 2 } };
+	char err[256], *name;
+	__u32 *w;
+	size_t n;
+	__u64 v;
+	int r;
+
+	r = osprey_asm_syms(src, 0x100000, syms, ARRAY_SIZE(syms), &w, &n, err, sizeof(err));
+	if (check(r == 0, "assembly failed (%d): %s", r, err)) {
+		words_equal(w, n, want, ARRAY_SIZE(want));
+		free(w);
+	}
+	/* No symbols: as osprey_asm(). */
+	r = osprey_asm_syms("end\n", 0, NULL, 0, &w, &n, err, sizeof(err));
+	check(r == 0 && n == 1 && w[0] == 0x0a000001, "without symbols: %d", r);
+	free(w);
+
+	r = osprey_asm_syms("nop\ndata: end\n", 0, syms, ARRAY_SIZE(syms), &w, &n, err,
+			    sizeof(err));
+	check(r == -EINVAL && !w && !n, "label over a symbol: %d", r);
+	check(!strcmp(err, "line 2, column 1: label 'data' already defined (predefined symbol)"),
+	      "label over a symbol: \"%s\"", err);
+	r = osprey_asm_syms("end\n", 0, bad_name, 1, &w, &n, err, sizeof(err));
+	check(r == -EINVAL && !strcmp(err, "symbol '1x': not a valid name"),
+	      "bad symbol name: %d \"%s\"", r, err);
+	r = osprey_asm_syms("end\n", 0, twice, 2, &w, &n, err, sizeof(err));
+	check(r == -EINVAL && !strcmp(err, "symbol 'a': defined twice"),
+	      "symbol defined twice: %d \"%s\"", r, err);
+	r = osprey_asm_syms("store nowhere, 1\n", 0, syms, ARRAY_SIZE(syms), &w, &n, err,
+			    sizeof(err));
+	check(r == -EINVAL && strstr(err, "undefined label 'nowhere'"),
+	      "undefined with symbols: %d \"%s\"", r, err);
+
+	r = osprey_asm_parse_define("data=0x10", &name, &v);
+	check(r == 0 && name && !strcmp(name, "data") && v == 0x10, "data=0x10: %d", r);
+	free(name);
+	r = osprey_asm_parse_define("_x9=42", &name, &v);
+	check(r == 0 && name && !strcmp(name, "_x9") && v == 42, "_x9=42: %d", r);
+	free(name);
+	check(osprey_asm_parse_define("data", &name, &v) == -EINVAL && !name, "no '='");
+	check(osprey_asm_parse_define("=1", &name, &v) == -EINVAL && !name, "no name");
+	check(osprey_asm_parse_define("x=", &name, &v) == -EINVAL && !name, "no value");
+	check(osprey_asm_parse_define("x=zz", &name, &v) == -EINVAL && !name, "bad value");
+	check(osprey_asm_parse_define("a b=1", &name, &v) == -EINVAL && !name, "bad name");
+	check(osprey_asm_parse_define("9a=1", &name, &v) == -EINVAL && !name, "digit first");
+}
+
 /* Disassembler. */
 
 /* Disassemble into a malloc()ed string. */
@@ -1258,6 +1324,21 @@ static void test_cli(void)
 
 	r = run_cli(ospreyctl_asm_main, txt, 4, "asm", "-o", bin, bad);
 	check(r == 1, "asm of a bad source returned %d", r);
+	f = fopen(src, "w");
+	if (f) {
+		fputs("store dst + 4, 2\n", f);
+		fclose(f);
+	}
+	r = run_cli(ospreyctl_asm_main, NULL, 6, "asm", "-D", "dst=0x3000", "-o", bin, src);
+	check(r == 0, "asm -D returned %d", r);
+	s = slurp(bin, &len);
+	check(s && len == 16 && s[4] == 0x04 && s[5] == 0x30 && s[12] == 2,
+	      "asm -D output: %zu bytes", len);
+	free(s);
+	r = run_cli(ospreyctl_asm_main, txt, 4, "asm", "-o", bin, src);
+	check(r == 1, "asm without the -D its source needs returned %d", r);
+	r = run_cli(ospreyctl_asm_main, txt, 6, "asm", "-D", "dst", "-o", bin, src);
+	check(r == 2, "asm -D without a value returned %d", r);
 	r = run_cli(ospreyctl_asm_main, txt, 2, "asm", "-x");
 	check(r == 2, "asm -x returned %d", r);
 	r = run_cli(ospreyctl_asm_main, txt, 4, "asm", "-b", "zz", src);
@@ -1311,6 +1392,7 @@ int main(void)
 	run("asm_empty", test_asm_empty);
 	run("asm_errors", test_asm_errors);
 	run("asm_base_va", test_asm_base_va);
+	run("asm_predefined_symbols", test_asm_syms);
 	run("asm_disasm_roundtrip", test_asm_disasm_roundtrip);
 	run("disasm_mark", test_disasm_mark);
 	run("disasm_garbage", test_disasm_garbage);

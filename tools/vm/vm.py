@@ -11,7 +11,9 @@
 check runs one tier: it prints one line per test, `PASS|FAIL|SKIP
 tier/binary/subtest (time)`, the output of the failing ones, and the tier's
 counts (`debian: N passed, N failed, N skipped`), which it also writes to
---counts. summary adds up the tiers' count files into the closing line
+--counts. After each IGT binary, `<binary>/(live-objects)` checks that the
+Osprey devices' live buffers (debugfs gem_count) are back to what they were
+once the modules loaded and that no job is left (job_count). summary adds up the tiers' count files into the closing line
 `N passed, N failed, N skipped`; a tier that left no count file failed.
 
 Besides the test binaries, check runs the harness's own self-tests: guests
@@ -68,6 +70,9 @@ TIERS = {
         ("uaf", {"KASAN"}),
     ], False),
 }
+
+# The result line of the live-object check after each IGT binary.
+COUNTS_CHECK = "(live-objects)"
 
 MAIN_TIMEOUT = 600
 SELFTEST_TIMEOUT = 120
@@ -193,10 +198,13 @@ def run_suite(g, tier, report, bins):
     # The IGT binaries of igt-tests/; tools (ospreyctl, osprey_bench) are not tests.
     tests = sorted(b for b in bins if os.path.basename(os.path.dirname(b)) == "igt-tests"
                    and os.path.basename(b).startswith("osprey_"))
-    plan = load_plan(SUITE_MODULES)
+    # After each binary, its own result line: the live objects and jobs of
+    # the Osprey devices are back to what they were once the modules loaded.
+    plan = load_plan(SUITE_MODULES, ["record_baseline"])
     for b in tests:
         name = os.path.basename(b)
         plan += "run_test %s /osprey/bin/%s\n" % (name, name)
+        plan += "run_test '%s/%s' check_counts\n" % (name, COUNTS_CHECK)
     if tier.kunit:
         plan += ("run_test kunit sh -c 'modprobe osprey_kunit && "
                  "cat /sys/kernel/debug/kunit/*/results; rmmod osprey_kunit'\n")
@@ -409,6 +417,12 @@ def cmd_run(args):
     plan = load_plan(OSPREY_MODULES)
     plan += "run_test ospreyctl-info /osprey/bin/ospreyctl info\n"
     plan += "run_test ospreyctl-buffers /osprey/bin/ospreyctl buffers\n"
+    # A job: fill and store into a data buffer, then one that faults.
+    plan += ("run_test ospreyctl-submit /osprey/bin/ospreyctl submit -n 20 "
+             "-e 'fill data, 64, 0xcafe' -e 'store data + 64, 42' -e end\n")
+    plan += ("run_test ospreyctl-submit-fault sh -c \"/osprey/bin/ospreyctl submit "
+             "-e 'store 0x40000000, 1' -e end; "
+             "cat /sys/kernel/debug/dri/0/last_fault; true\"\n")
     plan += unload_plan(OSPREY_MODULES)
 
     def show(line):
