@@ -10,7 +10,9 @@
  *
  * Hot-unplug: remove calls drm_dev_unplug(), so every ioctl that starts
  * afterwards fails with -ENODEV (the DRM core refuses its own ioctls and the
- * driver's ioctls are guarded by drm_dev_enter()). The &struct osprey_device
+ * driver's ioctls are guarded by drm_dev_enter(); VM_BIND and SUBMIT, which
+ * may wait for jobs, only check it on entry and guard their register
+ * writes). The &struct osprey_device
  * lives on until the last open file is closed; nothing reaches the hardware
  * after remove has returned.
  */

@@ -258,7 +258,7 @@ static struct dma_fence *osprey_prepare_job(struct drm_sched_job *sjob,
 					    struct drm_sched_entity *entity)
 {
 	struct osprey_job *job = to_osprey_job(sjob);
-	struct osprey_engine *e = &job->odev->engine;
+	struct osprey_engine *e = &job->vm->odev->engine;
 	struct dma_fence *wait = NULL;
 	int oldest;
 
@@ -272,7 +272,7 @@ static struct dma_fence *osprey_prepare_job(struct drm_sched_job *sjob,
 static struct dma_fence *osprey_run_job(struct drm_sched_job *sjob)
 {
 	struct osprey_job *job = to_osprey_job(sjob);
-	struct osprey_device *odev = job->odev;
+	struct osprey_device *odev = job->vm->odev;
 	struct osprey_engine *e = &odev->engine;
 	struct osprey_hw_fence *hw = job->hw_fence;
 	unsigned long flags;
@@ -332,7 +332,7 @@ static int osprey_engine_reset(struct osprey_device *odev)
 static enum drm_gpu_sched_stat osprey_timedout_job(struct drm_sched_job *sjob)
 {
 	struct osprey_job *job = to_osprey_job(sjob);
-	struct osprey_device *odev = job->odev;
+	struct osprey_device *odev = job->vm->odev;
 	struct osprey_engine *e = &odev->engine;
 	struct osprey_hw_fence *hw;
 	unsigned long flags;

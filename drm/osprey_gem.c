@@ -99,8 +99,7 @@ struct osprey_bo_attrs *osprey_gem_attrs(struct drm_gem_object *obj)
 	return NULL;
 }
 
-/* A referenced Osprey buffer of @file, of either type, or NULL. */
-static struct drm_gem_object *osprey_gem_lookup(struct drm_file *file, u32 handle)
+struct drm_gem_object *osprey_gem_lookup(struct drm_file *file, u32 handle)
 {
 	struct drm_gem_object *obj = drm_gem_object_lookup(file, handle);
 

@@ -171,7 +171,7 @@ int osprey_ioctl_queue_destroy(struct drm_device *drm, void *data,
 
 void osprey_job_free(struct osprey_job *job)
 {
-	struct osprey_device *odev = job->odev;
+	struct osprey_device *odev = job->vm->odev;
 
 	if (job->emitted)
 		dma_fence_put(&job->hw_fence->base);
@@ -345,7 +345,7 @@ static int osprey_submit_check(const struct drm_osprey_submit *args)
 	return 0;
 }
 
-static struct osprey_job *osprey_job_alloc(struct osprey_device *odev)
+static struct osprey_job *osprey_job_alloc(struct osprey_vm *vm)
 {
 	struct osprey_job *job = kzalloc(sizeof(*job), GFP_KERNEL);
 
@@ -357,15 +357,14 @@ static struct osprey_job *osprey_job_alloc(struct osprey_device *odev)
 		return NULL;
 	}
 	INIT_LIST_HEAD(&job->hw_fence->link);
-	job->odev = odev;
-	atomic_inc(&odev->job_count);
+	job->vm = osprey_vm_get(vm);
+	atomic_inc(&vm->odev->job_count);
 	return job;
 }
 
 int osprey_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *file)
 {
 	struct osprey_file *ofile = file->driver_priv;
-	struct osprey_device *odev = ofile->odev;
 	struct drm_osprey_submit *args = data;
 	struct drm_osprey_sync *in = NULL, *out = NULL;
 	struct osprey_out_sync *out_res = NULL;
@@ -406,12 +405,11 @@ int osprey_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *fil
 			goto out_free;
 	}
 
-	job = osprey_job_alloc(odev);
+	job = osprey_job_alloc(queue->vm);
 	if (!job) {
 		ret = -ENOMEM;
 		goto out_free;
 	}
-	job->vm = osprey_vm_get(queue->vm);
 	job->batch_va = args->batch_va;
 	job->batch_size = args->batch_size;
 

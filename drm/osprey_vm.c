@@ -411,13 +411,9 @@ static int osprey_vm_map(struct osprey_vm *vm, struct drm_file *file,
 	if (args->flags & ~DRM_OSPREY_VM_BIND_READONLY)
 		return -EINVAL;
 
-	obj = drm_gem_object_lookup(file, args->handle);
+	obj = osprey_gem_lookup(file, args->handle);
 	if (!obj)
 		return -ENOENT;
-	if (!osprey_gem_attrs(obj)) {
-		ret = -ENOENT;
-		goto out_put;
-	}
 	ret = -EINVAL;
 	if (check_add_overflow(args->bo_offset, args->size, &end) || end > obj->size)
 		goto out_put;

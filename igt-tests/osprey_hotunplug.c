@@ -6,11 +6,8 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-
-#include <linux/sync_file.h>
 
 #include <xf86drm.h>
 
@@ -95,12 +92,10 @@ static void reload_sim(const char *opts)
 /* The status of a sync_file once it signals: 1, or the fence's error. */
 static int sync_file_status(int sync_file)
 {
-	struct sync_file_info info = {};
 	struct pollfd pfd = { .fd = sync_file, .events = POLLIN };
 
 	igt_assert_eq(poll(&pfd, 1, 10000), 1);
-	igt_assert_eq(ioctl(sync_file, SYNC_IOC_FILE_INFO, &info), 0);
-	return info.status;
+	return osp_sync_file_status(sync_file, true, NULL);
 }
 
 /*

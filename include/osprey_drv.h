@@ -337,9 +337,10 @@ struct osprey_queue {
 struct osprey_job {
 	/** @base: The scheduler job. */
 	struct drm_sched_job base;
-	/** @odev: The device. */
-	struct osprey_device *odev;
-	/** @vm: The VM; the job holds a user reference until it is freed. */
+	/**
+	 * @vm: The VM (and, through it, the device); the job holds a user
+	 * reference until it is freed.
+	 */
 	struct osprey_vm *vm;
 	/** @batch_va: GPU VA of the batch. */
 	u64 batch_va;
@@ -470,6 +471,16 @@ u64 osprey_gem_max_bo_size(void);
  * Return: The attributes, or NULL if @obj is of no Osprey buffer type.
  */
 struct osprey_bo_attrs *osprey_gem_attrs(struct drm_gem_object *obj);
+
+/**
+ * osprey_gem_lookup() - Look up an Osprey buffer by handle
+ * @file: The file the handle belongs to.
+ * @handle: The handle.
+ *
+ * Return: The buffer, of either Osprey buffer type, with a reference; NULL
+ * if the handle names nothing or an object of no Osprey buffer type.
+ */
+struct drm_gem_object *osprey_gem_lookup(struct drm_file *file, u32 handle);
 
 /**
  * osprey_gem_dumb_create() - &drm_driver.dumb_create

@@ -41,7 +41,10 @@ extern "C" {
  * - Errors follow one convention across the driver: unknown flags, non-zero
  *   padding and out-of-range values give -EINVAL; an unreadable or
  *   unwritable user pointer gives -EFAULT; a handle that names nothing gives
- *   -ENOENT; a device that has been unplugged gives -ENODEV.
+ *   -ENOENT; a device that has been unplugged gives -ENODEV. Beyond these:
+ *   -EEXIST for a GPU range already mapped, -ENOSPC when a per-file limit
+ *   is reached, -EACCES for a privilege the caller lacks; each structure's
+ *   documentation lists its errors.
  */
 
 /**

@@ -577,11 +577,7 @@ int osp_syncobj_wait(struct osp_dev *dev, uint32_t handle, uint64_t point,
 	return errno == ETIME ? -ETIMEDOUT : -errno;
 }
 
-/*
- * The status of the first fence of the sync_file @fd and when it signalled,
- * or, with @aggregate, the status SYNC_IOC_FILE_INFO gives for all of them.
- */
-static int osp_sync_file_status(int fd, bool aggregate, int64_t *timestamp_ns)
+int osp_sync_file_status(int fd, bool aggregate, int64_t *timestamp_ns)
 {
 	struct sync_file_info info = { 0 };
 	struct sync_fence_info *fences;

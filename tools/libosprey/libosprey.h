@@ -163,6 +163,14 @@ int osp_batch_submit(struct osp_batch *b, uint32_t queue_id,
 struct osp_bo *osp_bo_new_mapped(struct osp_vm *vm, uint64_t size,
 				 uint64_t *va);
 
+/*
+ * The status of the first fence of the sync_file @fd (1, 0 or its negative
+ * error) and, if @timestamp_ns is not NULL, when it signalled; with
+ * @aggregate, the status SYNC_IOC_FILE_INFO gives for all of its fences.
+ * A sync_file outlives its device: this works after an unplug.
+ */
+int osp_sync_file_status(int fd, bool aggregate, int64_t *timestamp_ns);
+
 int64_t osp_now_ns(void);	/* CLOCK_MONOTONIC */
 
 #if defined(__cplusplus)
