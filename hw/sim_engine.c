@@ -697,6 +697,9 @@ bool osprey_sim_engine_read(struct osprey_sim *sim, u32 offset, u32 *value)
 	case OSPREY_REG_TIMESTAMP_HI:
 		*value = e->timestamp_hi;
 		break;
+	case OSPREY_REG_DEBUG_STATUS:
+		*value = e->lockup ? OSPREY_DEBUG_LOCKUP : 0;
+		break;
 	default:
 		return false;
 	}

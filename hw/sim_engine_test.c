@@ -706,7 +706,7 @@ static void engine_registers(struct kunit *test)
 		OSPREY_REG_MMU_INVALIDATE, OSPREY_REG_DOORBELL,
 		OSPREY_REG_ENGINE_CONTROL, OSPREY_REG_RESET,
 	};
-	static const u32 unclaimed[] = { 0x080c, 0x087c, 0x0884, 0x1054, 0x2000, 0x2018 };
+	static const u32 unclaimed[] = { 0x080c, 0x087c, 0x0884, 0x1058, 0x2000, 0x2018 };
 	struct eng_test *t = test->priv;
 	u64 ring = page_to_phys(t->ring), l0 = page_to_phys(t->l0[0]);
 	unsigned int i;
@@ -1597,7 +1597,10 @@ static void lockup_until_reset(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, eng_get(t, &t->data, 0x4), count);
 	KUNIT_EXPECT_EQ(test, rd(t, OSPREY_REG_ENGINE_STATUS), OSPREY_ENGINE_BUSY);
 	KUNIT_EXPECT_EQ(test, rd(t, OSPREY_REG_LAST_SEQNO), seqno - 1);
+	/* DEBUG_STATUS tells a lockup from a slow batch; RESET clears it. */
+	KUNIT_EXPECT_EQ(test, rd(t, OSPREY_REG_DEBUG_STATUS), OSPREY_DEBUG_LOCKUP);
 	eng_reset(t);
+	KUNIT_EXPECT_EQ(test, rd(t, OSPREY_REG_DEBUG_STATUS), 0);
 
 	start = bb_store(&b, DATA_VA + 0x8, 2);
 	bb_op(&b, OSPREY_OP_END);

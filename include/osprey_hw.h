@@ -139,6 +139,8 @@ struct osprey_hw_bus {
 #define OSPREY_REG_RESET		0x1048	/* WO */
 #define OSPREY_REG_TIMESTAMP_LO		0x104c	/* RO, latches HI */
 #define OSPREY_REG_TIMESTAMP_HI		0x1050	/* RO */
+#define OSPREY_REG_DEBUG_STATUS		0x1054	/* RO */
+#define OSPREY_DEBUG_LOCKUP		BIT(0)	/* an injected lockup holds the engine */
 
 /* Size of the register window: offsets at or above it hold no register. */
 #define OSPREY_REG_WINDOW_SIZE		0x10000
