@@ -129,6 +129,8 @@ static const struct drm_ioctl_desc osprey_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(OSPREY_QUEUE_DESTROY, osprey_ioctl_queue_destroy,
 			  DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(OSPREY_SUBMIT, osprey_ioctl_submit, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(OSPREY_QUEUE_GET_STATE, osprey_ioctl_queue_get_state,
+			  DRM_RENDER_ALLOW),
 };
 
 static int osprey_open(struct drm_device *drm, struct drm_file *file)
@@ -177,7 +179,7 @@ static const struct drm_driver osprey_drm_driver = {
 	.name = "osprey",
 	.desc = "Osprey GPU",
 	.major = 0,
-	.minor = 2,
+	.minor = 3,
 };
 
 static int osprey_probe(struct platform_device *pdev)
@@ -220,9 +222,14 @@ static int osprey_probe(struct platform_device *pdev)
 	if (err)
 		goto err_mask;
 
+	err = osprey_coredump_init(odev);
+	if (err)
+		goto err_mask;
+
 	osprey_debugfs_register(odev);
 	osprey_gem_debugfs_register(odev);
 	osprey_engine_debugfs_register(odev);
+	osprey_coredump_debugfs_register(odev);
 
 	err = drm_dev_register(&odev->drm, 0);
 	if (err)
@@ -241,6 +248,7 @@ static void osprey_remove(struct platform_device *pdev)
 
 	drm_dev_unplug(&odev->drm);
 	osprey_engine_unplug(odev);
+	osprey_coredump_unplug(odev);
 }
 
 static struct platform_driver osprey_platform_driver = {

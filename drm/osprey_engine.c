@@ -17,26 +17,34 @@
  * last job has completed; prepare_job() makes a job wait for such a slot
  * when all eight are busy.
  *
- * Faults and invalid instructions stop the engine in ERROR. The handler
- * records the fault registers (debugfs ``last_fault``), sets -EFAULT or
- * -EINVAL on the oldest pending fence (the job that was running) and tells
- * the engine to SKIP the rest of the batch: the job's SEQNO packet then
- * completes it, with its error, and the next job runs.
+ * Faults and invalid instructions stop the engine in ERROR. The interrupt
+ * handler records the fault registers (debugfs ``last_fault``) and sets
+ * -EFAULT or -EINVAL on the oldest pending fence (the job that was
+ * running); the fault worker then captures a coredump while the engine is
+ * still stopped and tells it to SKIP the rest of the batch: the job's SEQNO
+ * packet completes it, with its error, and the next job runs. No reset.
  *
  * A job still running at the scheduler's timeout (``timeout_ms``) is
- * treated as a hang: the scheduler is stopped, the engine RESET, the hung
- * job completed with -ETIMEDOUT, and the jobs behind it written to the ring
- * again with their own fences. Capturing the state of a hang for a
- * devcoredump comes with the coredump work.
+ * treated as a hang: the scheduler is stopped, the engine HALTed (an
+ * injected lockup ignores HALT, which DEBUG_STATUS tells), the state
+ * captured for a coredump, the engine RESET, the hung job completed with
+ * -ETIMEDOUT (its queue is *guilty*, and banned after ``hang_limit``
+ * hangs), and the jobs behind it (their queues *innocent*) written to the
+ * ring again with their own fences.
  *
- * Nothing in run_job(), the interrupt handler or the timeout handler
- * allocates memory or sleeps on a lock that is held while waiting for a
- * fence: the hardware fences are allocated by SUBMIT.
+ * The timeout handler, the fault worker and manual captures run on one
+ * ordered workqueue, so never at the same time, and inside
+ * dma_fence_begin_signalling() where they stop the engine: nothing there,
+ * nor in run_job() or the interrupt handler, allocates memory that may
+ * reclaim or sleeps on a lock that is held while waiting for a fence. The
+ * hardware fences are allocated by SUBMIT, the coredump's snapshots at
+ * probe.
  */
 
 #include <linux/delay.h>
 #include <linux/dma-mapping.h>
 #include <linux/interrupt.h>
+#include <linux/iopoll.h>
 #include <linux/module.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -52,9 +60,20 @@ static unsigned int timeout_ms = 2000;
 module_param(timeout_ms, uint, 0444);
 MODULE_PARM_DESC(timeout_ms, "Job timeout in milliseconds before an engine reset (default 2000)");
 
+static unsigned int hang_limit = 3;
+module_param(hang_limit, uint, 0644);
+MODULE_PARM_DESC(hang_limit, "Hangs after which a queue is banned, 0 for never (default 3)");
+
+u32 osprey_engine_hang_limit(void)
+{
+	return READ_ONCE(hang_limit);
+}
+
 /* Words a job takes on the ring: SET_AS 2, BATCH 4, SEQNO 2, IRQ 1. */
 #define OSPREY_JOB_RING_BYTES	(9 * sizeof(u32))
 #define OSPREY_RESET_TIMEOUT_MS	1000
+/* How long a HALT may take before the engine counts as locked up. */
+#define OSPREY_HALT_TIMEOUT_US	50000
 
 static struct osprey_job *to_osprey_job(struct drm_sched_job *sjob)
 {
@@ -284,6 +303,11 @@ static struct dma_fence *osprey_run_job(struct drm_sched_job *sjob)
 
 	if (!drm_dev_enter(&odev->drm, &idx))
 		return ERR_PTR(-ENODEV);
+	/* The queue was banned after the job was queued. */
+	if (READ_ONCE(hw->qstate->banned)) {
+		drm_dev_exit(idx);
+		return ERR_PTR(-ECANCELED);
+	}
 
 	dma_fence_init(&hw->base, &osprey_hw_fence_ops, &e->fence_lock,
 		       e->fence_context, e->seqno + 1);
@@ -329,42 +353,119 @@ static int osprey_engine_reset(struct osprey_device *odev)
 	return 0;
 }
 
+/*
+ * Ask the engine to HALT and wait for it: OSPREY_CD_HALTED once it is
+ * halted or idle, OSPREY_CD_STOPPED_ERROR if a fault stopped it first,
+ * OSPREY_CD_NOT_HALTED if it still runs (a lockup).
+ */
+static u32 osprey_engine_halt(struct osprey_device *odev)
+{
+	u32 status = osprey_read(odev, OSPREY_REG_ENGINE_STATUS);
+
+	if (status == OSPREY_ENGINE_ERROR)
+		return OSPREY_CD_STOPPED_ERROR;
+	osprey_write(odev, OSPREY_REG_ENGINE_CONTROL, OSPREY_ENGINE_HALT);
+	if (read_poll_timeout(osprey_read, status, status != OSPREY_ENGINE_BUSY, 1000,
+			      OSPREY_HALT_TIMEOUT_US, false, odev, OSPREY_REG_ENGINE_STATUS))
+		return OSPREY_CD_NOT_HALTED;
+	return status == OSPREY_ENGINE_ERROR ? OSPREY_CD_STOPPED_ERROR : OSPREY_CD_HALTED;
+}
+
+/* The oldest pending hardware fence (the running job's), referenced. */
+static struct osprey_hw_fence *osprey_engine_running(struct osprey_engine *e)
+{
+	struct osprey_hw_fence *hw;
+	unsigned long flags;
+
+	spin_lock_irqsave(&e->fence_lock, flags);
+	hw = list_first_entry_or_null(&e->pending, struct osprey_hw_fence, link);
+	if (hw)
+		dma_fence_get(&hw->base);
+	spin_unlock_irqrestore(&e->fence_lock, flags);
+	return hw;
+}
+
+/* Count the hang against @hw's queue; ban it at hang_limit. */
+static void osprey_engine_blame(struct osprey_device *odev, struct osprey_hw_fence *hw)
+{
+	struct osprey_queue_state *qs = hw->qstate;
+	u32 limit = osprey_engine_hang_limit();
+
+	if (atomic_inc_return(&qs->guilty) >= limit && limit && !qs->banned) {
+		WRITE_ONCE(qs->banned, true);
+		drm_info(&odev->drm, "queue %u of pid %d banned after %u hangs\n",
+			 hw->info.queue_id, hw->info.pid, limit);
+	}
+}
+
+/*
+ * After a reset: complete the hung job with -ETIMEDOUT, write the jobs
+ * behind it to the empty ring again, and count the reset for their queues,
+ * unless it is the guilty queue (@guilty, or NULL if unknown).
+ */
+static void osprey_engine_replay(struct osprey_device *odev,
+				 const struct osprey_queue_state *guilty)
+{
+	struct osprey_engine *e = &odev->engine;
+	struct osprey_hw_fence *hw;
+	unsigned long flags;
+
+	spin_lock_irqsave(&e->fence_lock, flags);
+	osprey_engine_fail_first_locked(e, -ETIMEDOUT);
+	list_for_each_entry(hw, &e->pending, link) {
+		if (hw->qstate != guilty && hw->qstate->last_reset != e->resets) {
+			hw->qstate->last_reset = e->resets;
+			atomic_inc(&hw->qstate->innocent);
+		}
+		osprey_ring_put_job(e, hw);
+	}
+	spin_unlock_irqrestore(&e->fence_lock, flags);
+	osprey_ring_kick(odev);
+}
+
 static enum drm_gpu_sched_stat osprey_timedout_job(struct drm_sched_job *sjob)
 {
 	struct osprey_job *job = to_osprey_job(sjob);
 	struct osprey_device *odev = job->vm->odev;
 	struct osprey_engine *e = &odev->engine;
+	u64 detected = ktime_get_boottime_ns();
 	struct osprey_hw_fence *hw;
-	unsigned long flags;
+	u32 halt, reason;
+	bool cookie;
 	int idx;
 
 	if (!drm_dev_enter(&odev->drm, &idx))
 		return DRM_GPU_SCHED_STAT_ENODEV;
 
 	drm_sched_stop(&e->sched, sjob);
+	cookie = dma_fence_begin_signalling();
 	osprey_engine_retire(odev);
 
 	if (!job->emitted || !dma_fence_is_signaled(&job->hw_fence->base)) {
-		u64 ip = osprey_isa_u64(osprey_read(odev, OSPREY_REG_CURRENT_IP_LO),
-					osprey_read(odev, OSPREY_REG_CURRENT_IP_HI));
+		halt = osprey_engine_halt(odev);
+		reason = osprey_read(odev, OSPREY_REG_DEBUG_STATUS) & OSPREY_DEBUG_LOCKUP ?
+			 OSPREY_CD_REASON_LOCKUP : OSPREY_CD_REASON_TIMEOUT;
+		/* What completed before the halt is not part of the hang. */
+		osprey_engine_retire(odev);
+		hw = osprey_engine_running(e);
+		osprey_coredump_capture(odev, reason, halt, hw, detected);
 
 		drm_warn(&odev->drm,
-			 "job timed out after %u ms (batch 0x%llx, ip 0x%llx): resetting the engine\n",
-			 timeout_ms, job->batch_va, ip);
+			 "job of pid %d timed out after %u ms (batch 0x%llx): resetting the engine\n",
+			 hw ? hw->info.pid : 0, timeout_ms, job->batch_va);
 		if (osprey_engine_reset(odev))
 			drm_err(&odev->drm, "engine reset timed out\n");
+		e->resets++;
 		/* What completed before the reset, then the hung job. */
 		osprey_engine_retire(odev);
-
-		spin_lock_irqsave(&e->fence_lock, flags);
-		osprey_engine_fail_first_locked(e, -ETIMEDOUT);
-		/* The ring is empty: write the jobs behind it again. */
-		list_for_each_entry(hw, &e->pending, link)
-			osprey_ring_put_job(e, hw);
-		spin_unlock_irqrestore(&e->fence_lock, flags);
-		osprey_ring_kick(odev);
+		if (hw)
+			osprey_engine_blame(odev, hw);
+		osprey_engine_replay(odev, hw ? hw->qstate : NULL);
+		if (hw)
+			dma_fence_put(&hw->base);
 	}
 
+	dma_fence_end_signalling(cookie);
 	drm_sched_resubmit_jobs(&e->sched);
 	drm_sched_start(&e->sched);
 	drm_dev_exit(idx);
@@ -420,7 +521,7 @@ static const char *osprey_name(const char *const *names, size_t n, u32 value)
 	return value < n && names[value] ? names[value] : "unknown";
 }
 
-/* The engine stopped in ERROR: record why, fail the job, skip its batch. */
+/* The engine stopped in ERROR: record why, fail the job, let the worker go on. */
 static void osprey_engine_fault(struct osprey_device *odev)
 {
 	struct osprey_engine *e = &odev->engine;
@@ -442,6 +543,7 @@ static void osprey_engine_fault(struct osprey_device *odev)
 
 	spin_lock(&e->fault_lock);
 	e->last_fault = f;
+	e->fault_detected_ns = ktime_get_boottime_ns();
 	spin_unlock(&e->fault_lock);
 
 	/* Jobs before the faulting one are complete: LAST_SEQNO says so. */
@@ -459,7 +561,85 @@ static void osprey_engine_fault(struct osprey_device *odev)
 		       osprey_name(osprey_access_names, ARRAY_SIZE(osprey_access_names), f.access),
 		       f.va, f.as, f.ip, f.batch);
 
+	queue_work(e->reset_wq, &e->fault_work);
+}
+
+/* A fault stopped the engine: capture while it stands, then SKIP the batch. */
+static void osprey_engine_fault_work(struct work_struct *work)
+{
+	struct osprey_engine *e = container_of(work, struct osprey_engine, fault_work);
+	struct osprey_device *odev = container_of(e, struct osprey_device, engine);
+	struct osprey_hw_fence *hw;
+	u32 status, reason;
+	u64 detected;
+	bool cookie;
+	int idx;
+
+	if (!drm_dev_enter(&odev->drm, &idx))
+		return;
+	cookie = dma_fence_begin_signalling();
+	/* A timeout that ran first has reset the engine: nothing to do. */
+	if (osprey_read(odev, OSPREY_REG_ENGINE_STATUS) != OSPREY_ENGINE_ERROR)
+		goto out;
+
+	spin_lock_irq(&e->fault_lock);
+	status = e->last_fault.status;
+	detected = e->fault_detected_ns;
+	spin_unlock_irq(&e->fault_lock);
+	reason = status == OSPREY_FAULT_TRANSLATION || status == OSPREY_FAULT_PERMISSION ?
+		 OSPREY_CD_REASON_FAULT : OSPREY_CD_REASON_INVALID_INSN;
+
+	hw = osprey_engine_running(e);
+	if (hw)
+		atomic_inc(&hw->qstate->faults);
+	osprey_coredump_capture(odev, reason, OSPREY_CD_STOPPED_ERROR, hw, detected);
+	if (hw)
+		dma_fence_put(&hw->base);
 	osprey_write(odev, OSPREY_REG_ENGINE_CONTROL, OSPREY_ENGINE_SKIP);
+out:
+	dma_fence_end_signalling(cookie);
+	drm_dev_exit(idx);
+}
+
+/* A manual capture: halt, capture, resume. */
+static void osprey_engine_capture_work(struct work_struct *work)
+{
+	struct osprey_engine *e = container_of(work, struct osprey_engine, capture_work);
+	struct osprey_device *odev = container_of(e, struct osprey_device, engine);
+	u64 detected = ktime_get_boottime_ns();
+	struct osprey_hw_fence *hw = NULL;
+	bool cookie;
+	u32 halt;
+	int idx;
+
+	if (!drm_dev_enter(&odev->drm, &idx))
+		return;
+	cookie = dma_fence_begin_signalling();
+	halt = osprey_engine_halt(odev);
+	/* Only a stopped engine keeps its job from completing under us. */
+	if (halt != OSPREY_CD_NOT_HALTED ||
+	    osprey_read(odev, OSPREY_REG_DEBUG_STATUS) & OSPREY_DEBUG_LOCKUP)
+		hw = osprey_engine_running(e);
+	osprey_coredump_capture(odev, OSPREY_CD_REASON_MANUAL, halt, hw, detected);
+	if (hw)
+		dma_fence_put(&hw->base);
+	if (halt != OSPREY_CD_STOPPED_ERROR)
+		osprey_write(odev, OSPREY_REG_ENGINE_CONTROL, OSPREY_ENGINE_RESUME);
+	dma_fence_end_signalling(cookie);
+	drm_dev_exit(idx);
+}
+
+int osprey_engine_capture(struct osprey_device *odev)
+{
+	struct osprey_engine *e = &odev->engine;
+	int idx;
+
+	if (!drm_dev_enter(&odev->drm, &idx))
+		return -ENODEV;
+	drm_dev_exit(idx);
+	queue_work(e->reset_wq, &e->capture_work);
+	flush_work(&e->capture_work);
+	return 0;
 }
 
 void osprey_engine_irq(struct osprey_device *odev, u32 status)
@@ -479,16 +659,23 @@ static void osprey_engine_fini(struct drm_device *drm, void *arg)
 	struct osprey_engine *e = arg;
 	int i;
 
+	/* Queues finalised on the reset workqueue need the scheduler. */
+	flush_workqueue(e->reset_wq);
 	drm_sched_fini(&e->sched);
 	for (i = 0; i < OSPREY_NUM_AS; i++)
 		dma_fence_put(e->slots[i].last);
+}
+
+static void osprey_engine_wq_fini(struct drm_device *drm, void *arg)
+{
+	destroy_workqueue(arg);
 }
 
 int osprey_engine_init(struct osprey_device *odev)
 {
 	struct osprey_engine *e = &odev->engine;
 	struct drm_device *drm = &odev->drm;
-	const struct drm_sched_init_args args = {
+	struct drm_sched_init_args args = {
 		.ops = &osprey_sched_ops,
 		.num_rqs = DRM_SCHED_PRIORITY_COUNT,
 		.credit_limit = OSPREY_RING_SIZE / OSPREY_JOB_RING_BYTES - 1,
@@ -503,7 +690,17 @@ int osprey_engine_init(struct osprey_device *odev)
 	spin_lock_init(&e->fault_lock);
 	INIT_LIST_HEAD(&e->pending);
 	init_completion(&e->reset_done);
+	INIT_WORK(&e->fault_work, osprey_engine_fault_work);
+	INIT_WORK(&e->capture_work, osprey_engine_capture_work);
 	e->fence_context = dma_fence_context_alloc(1);
+
+	e->reset_wq = alloc_ordered_workqueue("osprey-reset", 0);
+	if (!e->reset_wq)
+		return -ENOMEM;
+	err = drmm_add_action_or_reset(drm, osprey_engine_wq_fini, e->reset_wq);
+	if (err)
+		return err;
+	args.timeout_wq = e->reset_wq;
 
 	e->ring = dmam_alloc_coherent(drm->dev, OSPREY_RING_SIZE, &e->ring_dma,
 				      GFP_KERNEL);
@@ -547,6 +744,8 @@ void osprey_engine_unplug(struct osprey_device *odev)
 	osprey_write(odev, OSPREY_REG_IRQ_MASK, 0);
 	osprey_write(odev, OSPREY_REG_RESET, 1);
 	synchronize_irq(odev->irq);
+	/* Fault and capture work see the device unplugged and do nothing. */
+	flush_workqueue(e->reset_wq);
 
 	spin_lock_irqsave(&e->fence_lock, flags);
 	while (!list_empty(&e->pending))

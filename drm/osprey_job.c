@@ -35,10 +35,20 @@
 
 /* Queues ---------------------------------------------------------------- */
 
-static void osprey_queue_release(struct kref *kref)
+/*
+ * 6.12's drm_sched_entity_kill() takes the entity off its run queue, then
+ * waits for the scheduler to be done with it; a drm_sched_entity_pop_job()
+ * running meanwhile puts it back into the run queue's FIFO tree, where it
+ * stays once freed, and the tree is corrupt. So the kill runs with the
+ * scheduler's submission stopped, on the reset workqueue, where no timeout
+ * handler can restart it behind our back.
+ */
+static void osprey_queue_fini_work(struct work_struct *work)
 {
-	struct osprey_queue *queue = container_of(kref, struct osprey_queue, refcount);
+	struct osprey_queue *queue = container_of(work, struct osprey_queue, fini_work);
+	struct drm_gpu_scheduler *sched = &queue->vm->odev->engine.sched;
 
+	drm_sched_wqueue_stop(sched);
 	/*
 	 * Not drm_sched_entity_destroy(): its flush waits, without a bound,
 	 * for queued jobs to reach the engine, which a job whose in-sync
@@ -46,8 +56,29 @@ static void osprey_queue_release(struct kref *kref)
 	 * started is cancelled (-ESRCH) once its dependencies are done.
 	 */
 	drm_sched_entity_fini(&queue->entity);
+	drm_sched_wqueue_start(sched);
+}
+
+static void osprey_queue_release(struct kref *kref)
+{
+	struct osprey_queue *queue = container_of(kref, struct osprey_queue, refcount);
+
+	INIT_WORK(&queue->fini_work, osprey_queue_fini_work);
+	queue_work(queue->vm->odev->engine.reset_wq, &queue->fini_work);
+	flush_work(&queue->fini_work);
+	osprey_queue_state_put(queue->state);
 	osprey_vm_put(queue->vm);
 	kfree(queue);
+}
+
+static void osprey_queue_state_release(struct kref *kref)
+{
+	kfree(container_of(kref, struct osprey_queue_state, refcount));
+}
+
+void osprey_queue_state_put(struct osprey_queue_state *qstate)
+{
+	kref_put(&qstate->refcount, osprey_queue_state_release);
 }
 
 static void osprey_queue_put(struct osprey_queue *queue)
@@ -123,16 +154,21 @@ int osprey_ioctl_queue_create(struct drm_device *drm, void *data,
 		goto out;
 	}
 	queue = kzalloc(sizeof(*queue), GFP_KERNEL);
-	if (!queue) {
+	if (queue)
+		queue->state = kzalloc(sizeof(*queue->state), GFP_KERNEL);
+	if (!queue || !queue->state) {
 		osprey_vm_put(vm);
+		kfree(queue);
 		ret = -ENOMEM;
 		goto out;
 	}
 	kref_init(&queue->refcount);
+	kref_init(&queue->state->refcount);
 	queue->vm = vm;
 	ret = drm_sched_entity_init(&queue->entity, priority, &sched, 1, NULL);
 	if (ret) {
 		osprey_vm_put(vm);
+		kfree(queue->state);
 		kfree(queue);
 		goto out;
 	}
@@ -145,6 +181,8 @@ int osprey_ioctl_queue_create(struct drm_device *drm, void *data,
 			ret = -ENOSPC;
 		goto out;
 	}
+	/* Only this file can name the queue, and only once we return. */
+	queue->id = id;
 	args->queue_id = id;
 out:
 	drm_dev_exit(idx);
@@ -173,6 +211,8 @@ void osprey_job_free(struct osprey_job *job)
 {
 	struct osprey_device *odev = job->vm->odev;
 
+	if (job->hw_fence->qstate)
+		osprey_queue_state_put(job->hw_fence->qstate);
 	if (job->emitted)
 		dma_fence_put(&job->hw_fence->base);
 	else
@@ -316,6 +356,9 @@ static int osprey_job_push(struct osprey_job *job, struct dma_fence **done)
 
 	drm_sched_job_arm(&job->base);
 	*done = dma_fence_get(&job->base.s_fence->finished);
+	/* Before the push: from then on the job may run and be freed. */
+	job->hw_fence->info.fence_context = (*done)->context;
+	job->hw_fence->info.fence_seqno = (*done)->seqno;
 	drm_gpuvm_resv_add_fence(&vm->base, &vm_exec.exec, *done,
 				 DMA_RESV_USAGE_BOOKKEEP, DMA_RESV_USAGE_WRITE);
 	drm_sched_entity_push_job(&job->base);
@@ -362,6 +405,23 @@ static struct osprey_job *osprey_job_alloc(struct osprey_vm *vm)
 	return job;
 }
 
+/* What a coredump says about @job: who submitted it, where, when. */
+static void osprey_job_set_info(struct osprey_job *job, struct osprey_queue *queue)
+{
+	struct osprey_hw_fence *hw = job->hw_fence;
+
+	hw->info.queue_id = queue->id;
+	hw->info.vm_id = queue->vm->id;
+	hw->info.pid = task_tgid_nr(current);
+	get_task_comm(hw->info.comm, current);
+	hw->info.submit_ns = ktime_get_boottime_ns();
+	hw->info.batch_va = job->batch_va;
+	hw->info.batch_size = job->batch_size;
+	hw->vm = job->vm;
+	kref_get(&queue->state->refcount);
+	hw->qstate = queue->state;
+}
+
 int osprey_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *file)
 {
 	struct osprey_file *ofile = file->driver_priv;
@@ -385,6 +445,10 @@ int osprey_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *fil
 	queue = osprey_queue_lookup(ofile, args->queue_id);
 	if (!queue)
 		return -ENOENT;
+	if (READ_ONCE(queue->state->banned)) {
+		osprey_queue_put(queue);
+		return -EIO;
+	}
 
 	in = osprey_copy_syncs(args->in_syncs, args->in_sync_count);
 	out = osprey_copy_syncs(args->out_syncs, args->out_sync_count);
@@ -412,6 +476,7 @@ int osprey_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *fil
 	}
 	job->batch_va = args->batch_va;
 	job->batch_size = args->batch_size;
+	osprey_job_set_info(job, queue);
 
 	ret = drm_sched_job_init(&job->base, &queue->entity, 1, queue, file->client_id);
 	if (ret)
@@ -441,4 +506,29 @@ out_free:
 	kfree(out);
 	osprey_queue_put(queue);
 	return ret;
+}
+
+int osprey_ioctl_queue_get_state(struct drm_device *drm, void *data,
+				 struct drm_file *file)
+{
+	struct osprey_file *ofile = file->driver_priv;
+	struct drm_osprey_queue_get_state *args = data;
+	struct osprey_queue_state *qs;
+	struct osprey_queue *queue;
+
+	if (args->flags || args->pad)
+		return -EINVAL;
+	queue = osprey_queue_lookup(ofile, args->queue_id);
+	if (!queue)
+		return -ENOENT;
+	qs = queue->state;
+	args->guilty = atomic_read(&qs->guilty);
+	args->innocent = atomic_read(&qs->innocent);
+	args->faults = atomic_read(&qs->faults);
+	args->state = (args->guilty ? DRM_OSPREY_QUEUE_STATE_GUILTY : 0) |
+		      (args->innocent ? DRM_OSPREY_QUEUE_STATE_INNOCENT : 0) |
+		      (READ_ONCE(qs->banned) ? DRM_OSPREY_QUEUE_STATE_BANNED : 0);
+	args->hang_limit = osprey_engine_hang_limit();
+	osprey_queue_put(queue);
+	return 0;
 }

@@ -24,6 +24,7 @@
 
 #include <linux/dma-mapping.h>
 #include <linux/dma-resv.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 
 #include <drm/drm_drv.h>
@@ -117,7 +118,9 @@ static struct osprey_pt *osprey_vm_l2(struct osprey_vm *vm, u64 va, bool alloc)
 			child = osprey_pt_new(&vm->odev->drm, level + 1);
 			if (IS_ERR(child))
 				return child;
-			pt->children[idx] = child;
+			WRITE_ONCE(pt->children[idx], child);
+			/* osprey_vm_walk() finds the child once the entry is valid. */
+			smp_wmb();
 			WRITE_ONCE(osprey_pt_entries(pt)[idx],
 				   OSPREY_PTE_VALID | (child->dma & OSPREY_PTE_ADDR));
 		}
@@ -233,6 +236,8 @@ static struct osprey_vm *osprey_vm_new(struct osprey_device *odev)
 	drm_gem_object_put(r_obj);
 
 	vm->odev = odev;
+	vm->owner_pid = task_tgid_nr(current);
+	get_task_comm(vm->owner_comm, current);
 	kref_init(&vm->users);
 	mutex_init(&vm->lock);
 	vm->slot = -1;
@@ -292,6 +297,30 @@ void osprey_vm_put(struct osprey_vm *vm)
 dma_addr_t osprey_vm_root_dma(const struct osprey_vm *vm)
 {
 	return vm->root->dma;
+}
+
+u32 osprey_vm_walk(struct osprey_vm *vm, u64 va, u64 walk[3])
+{
+	struct osprey_pt *pt = vm->root;
+	u32 level, levels = 0;
+
+	for (level = 0; level < 3 && pt; level++) {
+		unsigned int idx = OSPREY_PT_INDEX(va, level);
+
+		walk[level] = READ_ONCE(osprey_pt_entries(pt)[idx]);
+		levels = level + 1;
+		if (!(walk[level] & OSPREY_PTE_VALID) || level == 2)
+			break;
+		/* Pairs with the smp_wmb() of osprey_vm_l2(). */
+		smp_rmb();
+		pt = READ_ONCE(pt->children[idx]);
+	}
+	return levels;
+}
+
+bool osprey_vm_va_readonly(const struct drm_gpuva *va)
+{
+	return va->flags & OSPREY_VMA_READONLY;
 }
 
 struct osprey_vm *osprey_vm_lookup(struct osprey_file *ofile, u32 vm_id)
@@ -362,6 +391,7 @@ int osprey_ioctl_vm_create(struct drm_device *drm, void *data,
 			ret = -ENOSPC;
 		goto out;
 	}
+	vm->id = id;
 	args->vm_id = id;
 out:
 	drm_dev_exit(idx);

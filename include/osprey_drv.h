@@ -28,12 +28,14 @@
 #include <drm/drm_gpuvm.h>
 #include <drm/gpu_scheduler.h>
 
+#include "osprey_coredump.h"
 #include "osprey_drm.h"
 #include "osprey_hw.h"
 #include "osprey_isa.h"
 #include "typed_gem.h"
 
 struct drm_file;
+struct drm_gpuva;
 struct drm_mode_create_dumb;
 struct drm_printer;
 struct osprey_pt;
@@ -162,8 +164,28 @@ struct osprey_engine {
 	/** @last_fault: The last fault or error. Protected by @fault_lock. */
 	struct osprey_fault last_fault;
 
+	/** @fault_detected_ns: CLOCK_BOOTTIME of @last_fault. Protected by @fault_lock. */
+	u64 fault_detected_ns;
+
 	/** @reset_done: Completed by the RESET_DONE interrupt. */
 	struct completion reset_done;
+
+	/**
+	 * @reset_wq: Ordered workqueue of everything that stops the engine
+	 * or the scheduler: the scheduler's timeout handler, @fault_work,
+	 * @capture_work and the finalisation of queues' entities, so that
+	 * they never run at the same time.
+	 */
+	struct workqueue_struct *reset_wq;
+
+	/** @fault_work: Captures a fault's state, then lets the engine SKIP. */
+	struct work_struct fault_work;
+
+	/** @capture_work: A manual capture (debugfs). */
+	struct work_struct capture_work;
+
+	/** @resets: Engine resets after hangs; written on @reset_wq only. */
+	u32 resets;
 };
 
 /**
@@ -211,6 +233,9 @@ struct osprey_device {
 
 	/** @jobs_idle: Woken when @job_count drops to zero. */
 	wait_queue_head_t jobs_idle;
+
+	/** @coredump: Hang captures and the dumps made of them. */
+	struct osprey_coredump coredump;
 };
 
 /**
@@ -278,6 +303,15 @@ struct osprey_vm {
 	/** @root: The L0 page table. */
 	struct osprey_pt *root;
 
+	/** @id: The VM's id in its file; 0 for the default VM. Set once. */
+	u32 id;
+
+	/** @owner_pid: Thread-group id of the process that created the VM. */
+	pid_t owner_pid;
+
+	/** @owner_comm: That process's name, for coredumps. */
+	char owner_comm[TASK_COMM_LEN];
+
 	/**
 	 * @slot: The address-space slot holding @root, or -1. Protected by
 	 * &osprey_engine.slot_lock.
@@ -317,6 +351,40 @@ struct osprey_hw_fence {
 	u32 batch_size;
 	/** @batch_va: GPU VA of the batch. */
 	u64 batch_va;
+	/** @info: What a coredump says about the job, filled by SUBMIT. */
+	struct osprey_cd_job info;
+	/**
+	 * @vm: The job's VM. Not a reference: valid while the fence is
+	 * pending, since the job, which holds the VM, lives until then.
+	 */
+	struct osprey_vm *vm;
+	/** @qstate: The queue's state; the job holds the reference. */
+	struct osprey_queue_state *qstate;
+};
+
+/**
+ * struct osprey_queue_state - What a queue's jobs did, for QUEUE_GET_STATE
+ *
+ * Outlives the queue while its jobs do: the engine's timeout handler
+ * updates it for jobs whose queue is gone.
+ */
+struct osprey_queue_state {
+	/** @refcount: The queue and each of its jobs. */
+	struct kref refcount;
+	/** @guilty: Resets a job of the queue caused. */
+	atomic_t guilty;
+	/** @innocent: Resets that found a job of the queue behind the hung one. */
+	atomic_t innocent;
+	/** @faults: Jobs that faulted or held an invalid instruction. */
+	atomic_t faults;
+	/** @banned: No more jobs; set once, read without a lock. */
+	bool banned;
+	/**
+	 * @last_reset: Value of &osprey_engine.resets when @innocent was
+	 * last counted, so that a reset counts once per queue. Written on
+	 * the reset workqueue only.
+	 */
+	u32 last_reset;
 };
 
 /**
@@ -329,6 +397,12 @@ struct osprey_queue {
 	struct drm_sched_entity entity;
 	/** @vm: The VM the jobs run in; the queue holds a user reference. */
 	struct osprey_vm *vm;
+	/** @id: The queue's id in its file. */
+	u32 id;
+	/** @state: Resets, faults and ban; the queue holds a reference. */
+	struct osprey_queue_state *state;
+	/** @fini_work: Finalises @entity on &osprey_engine.reset_wq. */
+	struct work_struct fini_work;
 };
 
 /**
@@ -557,6 +631,27 @@ void osprey_vm_file_fini(struct osprey_file *ofile);
  */
 dma_addr_t osprey_vm_root_dma(const struct osprey_vm *vm);
 
+/**
+ * osprey_vm_walk() - Read the page-table entries of an address
+ * @vm: The VM, referenced.
+ * @va: The address.
+ * @walk: The entries, L0 first.
+ *
+ * Reads without the VM's lock (for a coredump, in the fence-signalling
+ * path): tables are freed only with the VM, entries are read whole.
+ *
+ * Return: The number of entries read, up to the first that is not valid.
+ */
+u32 osprey_vm_walk(struct osprey_vm *vm, u64 va, u64 walk[3]);
+
+/**
+ * osprey_vm_va_readonly() - Whether a mapping is read-only
+ * @va: A mapping of an Osprey VM.
+ *
+ * Return: true for a read-only mapping.
+ */
+bool osprey_vm_va_readonly(const struct drm_gpuva *va);
+
 int osprey_ioctl_vm_create(struct drm_device *drm, void *data, struct drm_file *file);
 int osprey_ioctl_vm_destroy(struct drm_device *drm, void *data, struct drm_file *file);
 int osprey_ioctl_vm_bind(struct drm_device *drm, void *data, struct drm_file *file);
@@ -604,6 +699,24 @@ void osprey_engine_vm_gone(struct osprey_device *odev, struct osprey_vm *vm);
 void osprey_engine_invalidate(struct osprey_device *odev, struct osprey_vm *vm);
 
 /**
+ * osprey_engine_capture() - Take a manual coredump
+ * @odev: The device.
+ *
+ * Halts the engine, captures its state with reason ``manual`` and lets it
+ * go on; the dump is formatted in the background.
+ *
+ * Return: 0, or -ENODEV once the device is unplugged.
+ */
+int osprey_engine_capture(struct osprey_device *odev);
+
+/**
+ * osprey_engine_hang_limit() - The ``hang_limit`` module parameter
+ *
+ * Return: Guilty resets after which a queue is banned; 0: never.
+ */
+u32 osprey_engine_hang_limit(void);
+
+/**
  * osprey_engine_debugfs_register() - Add job_count and last_fault
  * @odev: The device, not yet registered with the DRM core.
  */
@@ -629,6 +742,13 @@ void osprey_job_free(struct osprey_job *job);
 int osprey_ioctl_queue_create(struct drm_device *drm, void *data, struct drm_file *file);
 int osprey_ioctl_queue_destroy(struct drm_device *drm, void *data, struct drm_file *file);
 int osprey_ioctl_submit(struct drm_device *drm, void *data, struct drm_file *file);
+int osprey_ioctl_queue_get_state(struct drm_device *drm, void *data, struct drm_file *file);
+
+/**
+ * osprey_queue_state_put() - Drop a reference on a queue's state
+ * @qstate: The state.
+ */
+void osprey_queue_state_put(struct osprey_queue_state *qstate);
 
 /**
  * osprey_debugfs_register() - Add the device's debugfs files

@@ -89,6 +89,9 @@ enum drm_osprey_ioctl_id {
 
 	/** @DRM_OSPREY_SUBMIT: Queue a batch for execution. */
 	DRM_OSPREY_SUBMIT = 11,
+
+	/** @DRM_OSPREY_QUEUE_GET_STATE: Read a queue's reset and ban state. */
+	DRM_OSPREY_QUEUE_GET_STATE = 12,
 };
 
 /**
@@ -474,11 +477,27 @@ struct drm_osprey_vm_bind {
  * - -ESRCH: the job had not run when its queue was destroyed or its file
  *   closed;
  * - -ENODEV: the device was unplugged;
+ * - -ECANCELED: the job had not been handed to the engine when its queue
+ *   was banned (see below);
  * - -EIO: the engine reported an error the driver did not expect (a ring
  *   packet it could not decode: a driver bug).
  *
  * A failed dependency does not cancel a job: it runs once its in-syncs have
  * signalled, with an error or not.
+ *
+ * Hangs and resets: a timeout resets the whole engine. The job that was
+ * running is *guilty*; the jobs that were already on the engine behind it
+ * are written to the engine again and complete normally, and their queues,
+ * other than the guilty one, are *innocent*. A queue whose jobs were guilty
+ * of ``hang_limit`` (module parameter, default 3) hangs is *banned*:
+ * %DRM_IOCTL_OSPREY_SUBMIT on it fails with -EIO and its jobs not yet
+ * handed to the engine complete with -ECANCELED; those already on the
+ * engine behind the hung one run again like any others. Faults and invalid
+ * instructions are the job's own errors, not hangs: they neither reset the
+ * engine nor count towards a ban.
+ * %DRM_IOCTL_OSPREY_QUEUE_GET_STATE reads these counts, in the manner of
+ * GL_ARB_robustness's reset status. Every hang and fault also produces a
+ * devcoredump (docs/coredump-format.md).
  *
  * The engine goes on with the next job after any of these. A job holds its
  * VM, and so every buffer mapped in it, until its fence has signalled.
@@ -570,6 +589,7 @@ struct drm_osprey_sync {
  *   syncobj never signalled, a timeline point never submitted); a non-zero
  *   point on a syncobj that holds a fence that is not a timeline point;
  * - -ENOENT: @queue_id names no queue; a syncobj handle names nothing;
+ * - -EIO: the queue is banned (see "Queues and jobs");
  * - -EFAULT: @in_syncs or @out_syncs cannot be read;
  * - -ENOMEM.
  */
@@ -600,6 +620,55 @@ struct drm_osprey_submit {
 
 	/** @out_syncs: In: pointer to &struct drm_osprey_sync to signal. */
 	__u64 out_syncs;
+};
+
+/** DRM_OSPREY_QUEUE_STATE_GUILTY: a job of the queue caused a reset. */
+#define DRM_OSPREY_QUEUE_STATE_GUILTY		0x00000001u
+/**
+ * DRM_OSPREY_QUEUE_STATE_INNOCENT: a job of the queue was on the engine at a
+ * reset another queue caused.
+ */
+#define DRM_OSPREY_QUEUE_STATE_INNOCENT		0x00000002u
+/** DRM_OSPREY_QUEUE_STATE_BANNED: the queue accepts no more jobs. */
+#define DRM_OSPREY_QUEUE_STATE_BANNED		0x00000004u
+
+/**
+ * struct drm_osprey_queue_get_state - Argument of
+ * %DRM_IOCTL_OSPREY_QUEUE_GET_STATE
+ *
+ * The counts cover the queue's whole life and never decrease: a client
+ * that wants "since I last asked" keeps the previous values.
+ *
+ * Errors: -ENOENT for an id that names no queue of the file; -EINVAL for
+ * non-zero @flags or @pad.
+ */
+struct drm_osprey_queue_get_state {
+	/** @queue_id: In: the queue. */
+	__u32 queue_id;
+
+	/** @flags: In: MBZ; no flags are defined yet. */
+	__u32 flags;
+
+	/** @state: Out: DRM_OSPREY_QUEUE_STATE_* bits. */
+	__u32 state;
+
+	/** @guilty: Out: engine resets a job of this queue caused. */
+	__u32 guilty;
+
+	/**
+	 * @innocent: Out: resets that found a job of this queue on the engine
+	 * behind another queue's hung job.
+	 */
+	__u32 innocent;
+
+	/** @faults: Out: jobs that ended with a fault or invalid instruction. */
+	__u32 faults;
+
+	/** @hang_limit: Out: guilty resets that ban a queue. */
+	__u32 hang_limit;
+
+	/** @pad: MBZ. */
+	__u32 pad;
 };
 
 /**
@@ -652,6 +721,10 @@ struct drm_osprey_submit {
  * .. c:macro:: DRM_IOCTL_OSPREY_SUBMIT
  *
  * Queue a job, see &struct drm_osprey_submit.
+ *
+ * .. c:macro:: DRM_IOCTL_OSPREY_QUEUE_GET_STATE
+ *
+ * Read a queue's resets and ban, see &struct drm_osprey_queue_get_state.
  */
 #define DRM_IOCTL_OSPREY(dir, name, type) \
 	DRM_IO##dir(DRM_COMMAND_BASE + DRM_OSPREY_##name, type)
@@ -680,6 +753,8 @@ struct drm_osprey_submit {
 	DRM_IOCTL_OSPREY(W, QUEUE_DESTROY, struct drm_osprey_queue_destroy)
 #define DRM_IOCTL_OSPREY_SUBMIT \
 	DRM_IOCTL_OSPREY(W, SUBMIT, struct drm_osprey_submit)
+#define DRM_IOCTL_OSPREY_QUEUE_GET_STATE \
+	DRM_IOCTL_OSPREY(WR, QUEUE_GET_STATE, struct drm_osprey_queue_get_state)
 
 #if defined(__cplusplus)
 }
