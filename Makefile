@@ -9,7 +9,9 @@
 #   make debug-kernel  build (once per machine) the KASAN/lockdep kernel
 #   make shell      a shell in a guest with the modules loaded
 #   make bench      benchmarks in a guest, printed as figures, never failing
+#                   (BENCH=hang,copy for the ones whose names start so)
 #   make lint       checkpatch --strict, W=1 + sparse, kernel-doc
+#   make fuzz       fuzz the coredump parser (libFuzzer) until stopped
 #   make install    modules into /lib/modules/$(KVER)/updates, uapi header
 #   make deps       apt-get install what all of the above needs
 #
@@ -35,8 +37,9 @@ LDLIBS_USER := $(shell pkg-config --libs libdrm 2>/dev/null) -lpthread
 LIBOSPREY := $(BUILD)/tools/libosprey.a
 LIBOSPREY_OBJS := $(patsubst tools/libosprey/%.c,$(BUILD)/tools/libosprey/%.o,\
 	$(wildcard tools/libosprey/*.c))
-LIBOSPREY_DEPS := $(LIBOSPREY) tools/libosprey/libosprey.h uapi/osprey_drm.h \
-	include/osprey_isa.h
+LIBOSPREY_HDRS := $(wildcard tools/libosprey/*.h) uapi/osprey_drm.h include/osprey_isa.h \
+	include/osprey_coredump_format.h
+LIBOSPREY_DEPS := $(LIBOSPREY) $(LIBOSPREY_HDRS)
 CFLAGS_LIBOSPREY := -Itools/libosprey -Iinclude
 
 IGT_LIB_SRCS := $(wildcard igt-tests/lib/*.c)
@@ -44,7 +47,11 @@ IGT_LIB_HDRS := $(wildcard igt-tests/lib/*.h)
 IGT_TESTS := $(patsubst igt-tests/%.c,$(BUILD)/igt-tests/%,$(wildcard igt-tests/*.c))
 IGT_SELFTEST := $(BUILD)/igt-tests/igt_selftest
 TOOLS := $(BUILD)/tools/ospreyctl $(BUILD)/tools/osprey_bench
-HOST_TESTS := $(BUILD)/tools/isa_test
+HOST_TESTS := $(BUILD)/tools/isa_test $(BUILD)/tools/coredump_test
+# The coredump parser's libFuzzer target: built with clang, by make check
+# and make fuzz only (make alone needs no clang).
+COREDUMP_FUZZ := $(BUILD)/tools/coredump_fuzz
+COREDUMP_SAMPLES := tools/tests/coredump-samples
 GUEST_BINS := $(IGT_TESTS) $(IGT_SELFTEST) $(TOOLS)
 
 KOS := osprey_sim.ko osprey.ko
@@ -95,7 +102,7 @@ DEBUG_SRC := $(BUILD)/debug/src
 MODULE_SRCS = $(shell find Kbuild $(wildcard drm hw gem coredump include uapi) \
 	tools/vm/gates \( -name '*.[ch]' -o -name Kbuild \) -print)
 
-.PHONY: all modules tools tests deps run check shell bench lint install clean \
+.PHONY: all modules tools tests deps run check shell bench lint install clean fuzz \
 	debug-kernel _run _check _check-debian _check-debug _shell _bench
 
 all: modules tools tests
@@ -112,10 +119,33 @@ $(BUILD)/tools/isa_test: tools/tests/isa_test.c tools/ospreyctl/isa_asm.c \
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_USER) -Iinclude -Itools/ospreyctl -o $@ $(filter %.c,$^)
 
+# Host-side unit tests of the coredump reader: the parser and ospreyctl
+# coredump (run by make check, on every file of $(COREDUMP_SAMPLES)).
+$(BUILD)/tools/coredump_test: tools/tests/coredump_test.c tools/libosprey/coredump_parse.c \
+		tools/ospreyctl/coredump.c tools/ospreyctl/isa_asm.c tools/ospreyctl/*.h \
+		tools/libosprey/coredump_parse.h include/osprey_coredump_format.h \
+		include/osprey_isa.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_USER) -Iinclude -Itools/libosprey -Itools/ospreyctl \
+		-DCOREDUMP_SAMPLES='"$(COREDUMP_SAMPLES)"' -o $@ $(filter %.c,$^)
+
+# The fuzz target ignores CRCs (-DOSP_COREDUMP_IGNORE_CRC) to reach what
+# they guard.
+$(COREDUMP_FUZZ): tools/tests/coredump_fuzz.c tools/libosprey/coredump_parse.c \
+		tools/libosprey/coredump_parse.h include/osprey_coredump_format.h
+	@mkdir -p $(@D)
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -DOSP_COREDUMP_IGNORE_CRC \
+		-Iinclude -Itools/libosprey -o $@ $(filter %.c,$^)
+
+fuzz: $(COREDUMP_FUZZ)
+	@mkdir -p $(BUILD)/fuzz/corpus
+	$(COREDUMP_FUZZ) -artifact_prefix=$(BUILD)/fuzz/ -max_len=65536 \
+		$(BUILD)/fuzz/corpus $(COREDUMP_SAMPLES)
+
 tests: $(IGT_TESTS) $(IGT_SELFTEST)
 
-$(BUILD)/tools/libosprey/%.o: tools/libosprey/%.c tools/libosprey/libosprey.h \
-		uapi/osprey_drm.h include/osprey_isa.h
+$(BUILD)/tools/libosprey/%.o: tools/libosprey/%.c $(LIBOSPREY_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_USER) $(CFLAGS_LIBOSPREY) -c -o $@ $<
 
@@ -156,7 +186,7 @@ run check shell bench: deps
 _run: all
 	@$(VM) run $(VM_ARGS)
 
-_check: all
+_check: all $(COREDUMP_FUZZ)
 	@rm -f $(BUILD)/check-*.counts
 	@for tier in $(CHECK_TIERS); do \
 		$(MAKE) --no-print-directory _check-$$tier; \
@@ -185,7 +215,7 @@ _shell: all
 	@$(VM) shell $(VM_ARGS)
 
 _bench: all
-	@$(VM) bench $(VM_ARGS) | tee $(BUILD)/bench.txt
+	@$(VM) bench $(VM_ARGS) $(if $(BENCH),--only $(BENCH)) | tee $(BUILD)/bench.txt
 
 CHECKPATCH := $(OSPREY_CACHE)/checkpatch/scripts/checkpatch.pl
 KERNEL_DOC := $(KDIR)/scripts/kernel-doc

@@ -516,6 +516,26 @@ int osp_queue_destroy(struct osp_dev *dev, uint32_t queue_id)
 	return osp_ioctl(dev->fd, DRM_IOCTL_OSPREY_QUEUE_DESTROY, &req);
 }
 
+/**
+ * osp_queue_get_state() - Read a queue's resets, faults and ban
+ * @dev: The device.
+ * @queue_id: A queue of @dev's file.
+ * @state: Set to the kernel's answer (state bits, counts, hang_limit).
+ *
+ * Return: 0 or a negative errno (-ENOENT: no such queue).
+ */
+int osp_queue_get_state(struct osp_dev *dev, uint32_t queue_id,
+			struct drm_osprey_queue_get_state *state)
+{
+	struct drm_osprey_queue_get_state req = { .queue_id = queue_id };
+	int ret;
+
+	ret = osp_ioctl(dev->fd, DRM_IOCTL_OSPREY_QUEUE_GET_STATE, &req);
+	if (!ret)
+		*state = req;
+	return ret;
+}
+
 int osp_submit(struct osp_dev *dev, uint32_t queue_id, uint64_t batch_va,
 	       uint32_t batch_size,
 	       const struct drm_osprey_sync *in, uint32_t in_count,

@@ -93,6 +93,13 @@ int osp_vm_unmap(struct osp_vm *vm, uint64_t va, uint64_t size);
 int osp_queue_create(struct osp_dev *dev, struct osp_vm *vm,
 		     uint32_t priority, uint32_t *queue_id);
 int osp_queue_destroy(struct osp_dev *dev, uint32_t queue_id);
+/*
+ * A queue's reset and ban state (DRM_IOCTL_OSPREY_QUEUE_GET_STATE): @state
+ * is filled with the kernel's answer, flags and pad zero. -ENOENT for an
+ * id that names no queue of the file.
+ */
+int osp_queue_get_state(struct osp_dev *dev, uint32_t queue_id,
+			struct drm_osprey_queue_get_state *state);
 int osp_submit(struct osp_dev *dev, uint32_t queue_id, uint64_t batch_va,
 	       uint32_t batch_size,
 	       const struct drm_osprey_sync *in, uint32_t in_count,

@@ -13,6 +13,11 @@
  *   ospreyctl [-d DEVICE] submit [options] FILE.s|-
  *                                  assemble a batch, run it on the GPU with
  *                                  a data buffer, report how it ended
+ *   ospreyctl coredump [--extract DIR] [--dismiss] [--seq N] [FILE|-]
+ *                                  check a GPU coredump (by default the
+ *                                  newest in /sys/class/devcoredump) and
+ *                                  summarise it, the batch disassembled
+ *                                  around the faulting instruction
  *
  * Without -d, the first Osprey render node is used: found through libdrm's
  * device enumeration, or, where that does not list the device, by trying
@@ -32,6 +37,7 @@
 
 #include <xf86drm.h>
 
+#include "coredump.h"
 #include "isa_asm.h"
 #include "libosprey.h"
 #include "osprey_drm.h"
@@ -184,6 +190,18 @@ static int create_labelled(int fd, uint64_t size, const char *label,
 	printf("created %-8s handle %u, %" PRIu64 " bytes asked, %llu allocated\n",
 	       label, bo->handle, size, (unsigned long long)bo->size);
 	return 0;
+}
+
+/* Name @bo in debugfs and coredumps; a failure only loses the name. */
+static void label_bo(const struct osp_bo *bo, const char *label)
+{
+	struct drm_osprey_gem_set_label sl = {
+		.handle = bo->handle,
+		.size = strlen(label) + 1,
+		.label = (uintptr_t)label,
+	};
+
+	drmIoctl(bo->dev->fd, DRM_IOCTL_OSPREY_GEM_SET_LABEL, &sl);
 }
 
 /* A walk through the buffer uapi, for make run. */
@@ -564,6 +582,7 @@ static int submit_run(const struct submit_opts *o, const char *src, struct submi
 	j->data = osp_bo_new_mapped(j->vm, o->data_size, &j->data_va);
 	if (!j->data)
 		return submit_fail("data buffer", errno);
+	label_bo(j->data, "data");
 	data_map = osp_bo_map(j->data);
 	if (!data_map)
 		return submit_fail("mmap data buffer", errno);
@@ -591,6 +610,8 @@ static int submit_run(const struct submit_opts *o, const char *src, struct submi
 		return 1;
 	}
 	j->batch = osp_bo_new(j->dev, nwords * 4);
+	if (j->batch)
+		label_bo(j->batch, "batch");
 	batch_map = j->batch ? osp_bo_map(j->batch) : NULL;
 	if (!batch_map) {
 		free(words);
@@ -688,7 +709,8 @@ static void print_usage(FILE *f)
 		   "                 [-n WORDS] [-D NAME=VALUE]... FILE.s|-|-e LINE...\n"
 		   "       ospreyctl asm [-b BASE_VA] [-D NAME=VALUE]... [-o OUT.bin] FILE.s|-\n"
 		   "       ospreyctl disasm [-s] [-b BASE_VA] [-m MARK_VA] FILE.bin|-\n"
-		   "  'ospreyctl submit -h' details submit's options.\n");
+		   "       ospreyctl coredump [--extract DIR] [--dismiss] [--seq N] [FILE|-]\n"
+		   "  'ospreyctl submit -h' and 'ospreyctl coredump -h' detail their options.\n");
 }
 
 int main(int argc, char **argv)
@@ -697,7 +719,9 @@ int main(int argc, char **argv)
 	char path[64];
 	int opt, fd, ret;
 
-	/* The ISA subcommands need no device and parse their own options. */
+	/* These subcommands need no device and parse their own options. */
+	if (argc > 1 && !strcmp(argv[1], "coredump"))
+		return ospreyctl_coredump_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "asm"))
 		return ospreyctl_asm_main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "disasm"))

@@ -16,6 +16,8 @@ packages() {
 	echo "qemu-system-x86 busybox-static cpio xz-utils kmod"
 	echo "gcc g++ make libc6-dev pkg-config libdrm-dev sparse python3"
 	echo "bc bison flex libelf-dev libssl-dev"
+	# The coredump parser's fuzz target: clang and its libFuzzer runtime.
+	echo "clang libclang-rt-14-dev"
 }
 
 missing() {

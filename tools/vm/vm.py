@@ -32,6 +32,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import compile_fail  # noqa: E402
@@ -79,8 +80,9 @@ SELFTEST_TIMEOUT = 120
 HANG_TIMEOUT = 12
 
 
-def load_plan(modules, extra=()):
-    lines = ["load_module %s" % m for m in modules]
+def load_plan(modules, extra=(), params=None):
+    params = params or {}
+    lines = [" ".join(["load_module", m] + params.get(m, [])) for m in modules]
     lines += list(extra)
     return "\n".join(lines) + "\n"
 
@@ -339,6 +341,50 @@ COMMON_SELFTESTS = [
 ]
 
 
+def host_unit_tests(report, binary, prefix):
+    """Run build/tools/<binary>, which prints "PASS name" or "FAIL name: why"
+    per test: one line each, as host/<prefix>/<name>."""
+    res = subprocess.run([os.path.join("build", "tools", binary)],
+                         capture_output=True, text=True)
+    lines = [l for l in res.stdout.splitlines() if re.match(r"(PASS|FAIL) ", l)]
+    for line in lines:
+        result, _, rest = line.partition(" ")
+        name, _, why = rest.partition(": ")
+        report.line(result, "host/%s/%s" % (prefix, name.strip()), output=[why] if why else [])
+    if res.returncode != 0 and not any(l.startswith("FAIL") for l in lines):
+        report.line("FAIL", "host/" + prefix, output=(res.stdout + res.stderr).splitlines()[-20:])
+
+
+FUZZ_RUNS = 100000
+
+
+def coredump_fuzz(report):
+    """A bounded run of the coredump parser's libFuzzer target (ASan, UBSan),
+    seeded from tools/tests/coredump-samples; a crash fails it, naming the
+    input libFuzzer saved."""
+    workdir = os.path.join("build", "fuzz")
+    corpus = os.path.join(workdir, "check-corpus")
+    os.makedirs(corpus, exist_ok=True)
+    cmd = [os.path.join("build", "tools", "coredump_fuzz"), "-runs=%d" % FUZZ_RUNS,
+           "-max_len=65536", "-artifact_prefix=" + workdir + "/", corpus,
+           os.path.join("tools", "tests", "coredump-samples")]
+    start = time.monotonic()
+    try:
+        res = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+        out, rc = res.stdout + res.stderr, res.returncode
+    except subprocess.TimeoutExpired:
+        out, rc = "timed out after 600 s", -1
+    seconds = time.monotonic() - start
+    lines = out.splitlines()
+    saved = [l for l in lines if "Test unit written to" in l]
+    why = ["crashing input: " + l.split("Test unit written to", 1)[1].strip() for l in saved]
+    # The sanitizer's report from its first line (the error and the stack).
+    first = [i for i, l in enumerate(lines) if "ERROR:" in l or "runtime error:" in l]
+    detail = lines[first[0]:first[0] + 25] if first else lines[-30:]
+    report.line("PASS" if rc == 0 else "FAIL", "host/coredump-fuzz/%d-runs" % FUZZ_RUNS,
+                seconds, output=why + detail)
+
+
 def host_checks(report, kdir):
     """Checks that need no guest: the uapi header stands alone in C and C++,
     and the typed GEM layer's misuses fail to compile."""
@@ -351,15 +397,9 @@ def host_checks(report, kdir):
                            input=src, capture_output=True, text=True)
         report.line("PASS" if r.returncode == 0 else "FAIL",
                     "host/uapi-header-alone-%s" % lang, output=r.stderr.splitlines())
-    isa = subprocess.run([os.path.join("build", "tools", "isa_test")],
-                         capture_output=True, text=True)
-    isa_lines = [l for l in isa.stdout.splitlines() if re.match(r"(PASS|FAIL) ", l)]
-    for line in isa_lines:
-        result, _, rest = line.partition(" ")
-        name, _, why = rest.partition(": ")
-        report.line(result, "host/isa/" + name.strip(), output=[why] if why else [])
-    if isa.returncode != 0 and not any(l.startswith("FAIL") for l in isa_lines):
-        report.line("FAIL", "host/isa", output=(isa.stdout + isa.stderr).splitlines()[-20:])
+    host_unit_tests(report, "isa_test", "isa")
+    host_unit_tests(report, "coredump_test", "coredump")
+    coredump_fuzz(report)
     workdir = os.path.join("build", "compile-fail")
     for case in sorted(glob.glob(os.path.join(compile_fail.CASES, "*.c"))):
         ok, why = compile_fail.run_case(kdir, case, workdir)
@@ -414,7 +454,8 @@ def cmd_summary(args):
 
 def cmd_run(args):
     g = make_guest(args, TIERS["debian"])
-    plan = load_plan(OSPREY_MODULES)
+    # A short job timeout, so that the hang below is over in a second.
+    plan = load_plan(OSPREY_MODULES, params={"osprey": ["timeout_ms=1000"]})
     plan += "run_test ospreyctl-info /osprey/bin/ospreyctl info\n"
     plan += "run_test ospreyctl-buffers /osprey/bin/ospreyctl buffers\n"
     # A job: fill and store into a data buffer, then one that faults.
@@ -423,6 +464,16 @@ def cmd_run(args):
     plan += ("run_test ospreyctl-submit-fault sh -c \"/osprey/bin/ospreyctl submit "
              "-e 'store 0x40000000, 1' -e end; "
              "cat /sys/kernel/debug/dri/0/last_fault; true\"\n")
+    # The fault above left a devcoredump: dismiss it, so that the hang's is
+    # the one published. Then a job that never ends: it writes a marker,
+    # then waits for a word that stays 0. The timeout resets the engine,
+    # the job fails with -ETIMEDOUT, and the dump is decoded.
+    plan += ("run_test dismiss-fault-coredump sh -c 'for d in /sys/class/devcoredump/devcd*; "
+             "do [ -e $d/data ] && echo 1 > $d/data; done; sleep 0.2; true'\n")
+    plan += ("run_test ospreyctl-submit-hang sh -c \"/osprey/bin/ospreyctl submit "
+             "-e 'store data, 0x0badf00d' -e 'sem_wait.eq data + 4, 1' -e end; true\"\n")
+    plan += ("run_test ospreyctl-coredump sh -c 'ls /sys/class/devcoredump/ && "
+             "/osprey/bin/ospreyctl coredump --dismiss'\n")
     plan += unload_plan(OSPREY_MODULES)
 
     def show(line):
@@ -443,7 +494,7 @@ def cmd_bench(args):
     """One guest runs osprey_bench; its figure lines are printed as they come."""
     g = make_guest(args, TIERS["debian"])
     plan = load_plan(SUITE_MODULES)
-    plan += "run_test osprey_bench /osprey/bin/osprey_bench\n"
+    plan += "run_test osprey_bench /osprey/bin/osprey_bench %s\n" % args.only
     plan += unload_plan(SUITE_MODULES)
 
     def show(line):
@@ -478,6 +529,7 @@ def main():
     p.add_argument("--bins", nargs="+")
     p.add_argument("--workdir", default="build/vm")
     p.add_argument("--counts")
+    p.add_argument("--only", default="", help="bench: benchmark name prefixes, comma-separated")
     args = p.parse_args()
     if args.command != "summary" and not (args.kver and args.kos and args.bins):
         p.error("%s needs --kver, --kos and --bins" % args.command)
