@@ -1307,61 +1307,6 @@ static void test_syncobj_cross_file(bool timeline)
 }
 
 /*
- * A syncobj holding an unsignalled fence the test controls: a vgem fence
- * on a vgem buffer, taken through the buffer's dma-buf as a sync_file.
- */
-struct gate {
-	int vgem;
-	struct vgem_bo bo;
-	uint32_t fence;
-	bool signalled;
-};
-
-/* Skips when there is no vgem with fences: call before opening anything. */
-static void gate_open(struct gate *g)
-{
-	memset(g, 0, sizeof(*g));
-	g->vgem = drm_open_driver(DRIVER_VGEM);
-	if (!vgem_has_fences(g->vgem)) {
-		drm_close_driver(g->vgem);
-		igt_skip("vgem has no fences\n");
-	}
-	g->bo = (struct vgem_bo){ .width = 1, .height = 1, .bpp = 32 };
-	vgem_create(g->vgem, &g->bo);
-	g->fence = vgem_fence_attach(g->vgem, &g->bo, VGEM_FENCE_WRITE);
-}
-
-/* A new syncobj of @fd that holds the gate's fence. */
-static uint32_t gate_syncobj(struct gate *g, int fd)
-{
-	struct dma_buf_export_sync_file arg = { .flags = DMA_BUF_SYNC_READ };
-	uint32_t syncobj = syncobj_new(fd);
-	int dmabuf;
-
-	dmabuf = igt_osprey_prime_export(g->vgem, g->bo.handle);
-	do_ioctl(dmabuf, DMA_BUF_IOCTL_EXPORT_SYNC_FILE, &arg);
-	close(dmabuf);
-	igt_assert_eq(drmSyncobjImportSyncFile(fd, syncobj, arg.fd), 0);
-	close(arg.fd);
-	igt_assert_eq(fence_status(fd, syncobj, 0), 0);
-	return syncobj;
-}
-
-static void gate_signal(struct gate *g)
-{
-	if (!g->signalled)
-		vgem_fence_signal(g->vgem, g->fence);
-	g->signalled = true;
-}
-
-static void gate_close(struct gate *g)
-{
-	gate_signal(g);
-	gem_close(g->vgem, g->bo.handle);
-	drm_close_driver(g->vgem);
-}
-
-/*
  * A chain across files and queues, binary and timeline, gated by a fence
  * that is on no engine: nothing may run before the gate opens, and then
  * everything runs in order.
@@ -1372,12 +1317,12 @@ static void test_dependency_chain(void)
 	uint32_t g, t, tb, u, ua, r, q2;
 	struct drm_osprey_sync in;
 	struct ctx ca, cb;
-	struct gate gate;
+	struct igt_osprey_gate gate;
 
-	gate_open(&gate);
+	igt_osprey_gate_open(&gate);
 	ctx_init(&ca, CTX_SIZE);
 	ctx_init(&cb, CTX_SIZE);
-	g = gate_syncobj(&gate, ca.fd);
+	g = igt_osprey_gate_syncobj(&gate, ca.fd);
 	q2 = igt_osprey_queue_create(ca.fd, 0, DRM_OSPREY_QUEUE_PRIORITY_NORMAL);
 	t = syncobj_new(ca.fd);
 	tb = syncobj_share(ca.fd, t, cb.fd);
@@ -1414,13 +1359,13 @@ static void test_dependency_chain(void)
 	igt_assert_eq_u32(*word(&cb, data_va(&cb, 0)), 0);
 	igt_assert_eq_u32(*word(&ca, data_va(&ca, 4)), 0);
 
-	gate_signal(&gate);
+	igt_osprey_gate_signal(&gate);
 	igt_assert_eq(wait_fence(ca.fd, r, 0), 1);
 	igt_assert_eq(fence_status(ca.fd, t, 1), 1);
 	igt_assert_eq(fence_status(cb.fd, u, 0), 1);
 	igt_assert_eq_u32(*word(&cb, data_va(&cb, 0)), 0xb);
 	igt_assert_eq_u32(*word(&ca, data_va(&ca, 4)), 0xa);
-	gate_close(&gate);
+	igt_osprey_gate_close(&gate);
 	ctx_fini(&cb);
 	ctx_fini(&ca);
 }
@@ -1523,13 +1468,13 @@ static void test_queue_destroy_cancels(void)
 	struct igt_osprey_cs cs;
 	struct drm_osprey_sync in;
 	uint32_t syncs[16], g, q;
-	struct gate gate;
+	struct igt_osprey_gate gate;
 	int64_t start, took;
 	struct ctx c;
 
-	gate_open(&gate);
+	igt_osprey_gate_open(&gate);
 	ctx_init(&c, CTX_SIZE);
-	g = gate_syncobj(&gate, c.fd);
+	g = igt_osprey_gate_syncobj(&gate, c.fd);
 	q = igt_osprey_queue_create(c.fd, 0, DRM_OSPREY_QUEUE_PRIORITY_NORMAL);
 	in = (struct drm_osprey_sync){ .handle = g };
 	for (unsigned int j = 0; j < jobs; j++) {
@@ -1553,7 +1498,7 @@ static void test_queue_destroy_cancels(void)
 	 * signal -ESRCH (a cancelled job's fence may wait for its
 	 * dependencies, so only now).
 	 */
-	gate_signal(&gate);
+	igt_osprey_gate_signal(&gate);
 	for (unsigned int j = 0; j < jobs; j++)
 		igt_assert_eq(wait_fence(c.fd, syncs[j], 0), -ESRCH);
 	usleep(1000 * block_ms());
@@ -1562,7 +1507,7 @@ static void test_queue_destroy_cancels(void)
 	cs_at(&c, &cs, 0x1000, 0x40);
 	igt_osprey_emit_end(&cs);
 	igt_assert_eq(run(&c, &cs), 1);
-	gate_close(&gate);
+	igt_osprey_gate_close(&gate);
 	ctx_fini(&c);
 }
 
@@ -1746,13 +1691,13 @@ static void test_close_cancels_pending(int fd, bool by_exit)
 	uint32_t g, outs[4];
 	int gfd, ofd[4];
 	volatile int64_t *shared;
-	struct gate gate;
+	struct igt_osprey_gate gate;
 	int64_t took;
 
-	gate_open(&gate);
+	igt_osprey_gate_open(&gate);
 	shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	igt_assert(shared != MAP_FAILED);
-	g = gate_syncobj(&gate, fd);
+	g = igt_osprey_gate_syncobj(&gate, fd);
 	igt_assert_eq(drmSyncobjHandleToFD(fd, g, &gfd), 0);
 	for (unsigned int j = 0; j < jobs; j++) {
 		outs[j] = syncobj_new(fd);
@@ -1793,7 +1738,7 @@ static void test_close_cancels_pending(int fd, bool by_exit)
 		     "closing the file blocked %.3f s on jobs that cannot start\n", took / 1e9);
 
 	/* Their fences may wait for their dependencies: open the gate first. */
-	gate_signal(&gate);
+	igt_osprey_gate_signal(&gate);
 	for (unsigned int j = 0; j < jobs; j++) {
 		igt_assert_eq(wait_fence(fd, outs[j], 0), -ESRCH);
 		syncobj_free(fd, outs[j]);
@@ -1803,7 +1748,7 @@ static void test_close_cancels_pending(int fd, bool by_exit)
 		     "job_count %d\n", igt_osprey_job_count(fd));
 	close(gfd);
 	syncobj_free(fd, g);
-	gate_close(&gate);
+	igt_osprey_gate_close(&gate);
 	munmap((void *)shared, 4096);
 }
 

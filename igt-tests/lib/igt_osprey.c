@@ -6,6 +6,7 @@
  * plumbing the hot-unplug tests use.
  */
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -23,9 +24,11 @@
 #include <linux/dma-buf.h>
 #include <xf86drm.h>
 
+#include "igt_aux.h"
 #include "igt_core.h"
 #include "igt_debugfs.h"
 #include "igt_osprey.h"
+#include "igt_vgem.h"
 #include "ioctl_wrappers.h"
 #include "osprey_isa.h"
 
@@ -434,6 +437,43 @@ void igt_osprey_assert_zero(const void *ptr, uint64_t size)
 			     i, bytes[i]);
 }
 
+/* All of @file, then closed: as igt_osprey_read_file() says. */
+static char *read_all_and_close(int file, size_t *len)
+{
+	size_t used = 0, cap = 65536;
+	char *buf, *bigger;
+	ssize_t n = 0;
+	int err;
+
+	buf = malloc(cap);
+	igt_assert(buf);
+	for (;;) {
+		if (cap - used < 2) {
+			cap *= 2;
+			bigger = realloc(buf, cap);
+			igt_assert(bigger);
+			buf = bigger;
+		}
+		n = read(file, buf + used, cap - used - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		used += n;
+	}
+	err = errno;
+	close(file);
+	if (n < 0) {
+		free(buf);
+		errno = err;
+		return NULL;
+	}
+	buf[used] = '\0';
+	if (len)
+		*len = used;
+	return buf;
+}
+
 /**
  * igt_osprey_debugfs_read_all: the whole of a file in @fd's debugfs directory
  *
@@ -442,10 +482,7 @@ void igt_osprey_assert_zero(const void *ptr, uint64_t size)
  */
 char *igt_osprey_debugfs_read_all(int fd, const char *filename)
 {
-	size_t len = 0, cap = 4096;
 	int dir, file, err;
-	ssize_t n = 0;
-	char *buf;
 
 	dir = igt_debugfs_dir(fd);
 	if (dir < 0)
@@ -457,30 +494,7 @@ char *igt_osprey_debugfs_read_all(int fd, const char *filename)
 		errno = err;
 		return NULL;
 	}
-	buf = malloc(cap);
-	igt_assert(buf);
-	for (;;) {
-		if (cap - len < 2) {
-			cap *= 2;
-			buf = realloc(buf, cap);
-			igt_assert(buf);
-		}
-		n = read(file, buf + len, cap - len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += n;
-	}
-	err = errno;
-	close(file);
-	if (n < 0) {
-		free(buf);
-		errno = err;
-		return NULL;
-	}
-	buf[len] = '\0';
-	return buf;
+	return read_all_and_close(file, NULL);
 }
 
 /* A debugfs file of the device that holds a single decimal count. */
@@ -935,6 +949,272 @@ void igt_osprey_submit(int fd, uint32_t queue_id, uint64_t batch_va,
 }
 
 /**
+ * __igt_osprey_queue_get_state: DRM_IOCTL_OSPREY_QUEUE_GET_STATE of @arg as
+ * it is (flags and pad included); 0 or -errno
+ */
+int __igt_osprey_queue_get_state(int fd, struct drm_osprey_queue_get_state *arg)
+{
+	if (igt_ioctl(fd, DRM_IOCTL_OSPREY_QUEUE_GET_STATE, arg))
+		return -errno;
+	return 0;
+}
+
+/**
+ * igt_osprey_queue_get_state: read a queue's reset and ban state, asserting
+ * that the ioctl succeeds
+ */
+void igt_osprey_queue_get_state(int fd, uint32_t queue_id,
+				struct drm_osprey_queue_get_state *state)
+{
+	int ret;
+
+	memset(state, 0, sizeof(*state));
+	state->queue_id = queue_id;
+	ret = __igt_osprey_queue_get_state(fd, state);
+	igt_assert_f(ret == 0, "QUEUE_GET_STATE of queue %u: %s\n", queue_id,
+		     strerror(-ret));
+}
+
+/**
+ * igt_osprey_read_file: the whole of a file (sysfs, debugfs or any other)
+ *
+ * Returns a malloc()ed buffer with a NUL after the @len bytes read (@len
+ * may be NULL), or NULL with errno set if the file cannot be opened or
+ * read. The contents may hold NUL bytes.
+ */
+char *igt_osprey_read_file(const char *path, size_t *len)
+{
+	int file = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (file < 0)
+		return NULL;
+	return read_all_and_close(file, len);
+}
+
+/* A "key: number" line of coredump_stats; false if it is not @key's. */
+static bool stats_number(const char *line, const char *key, uint64_t *value)
+{
+	size_t keylen = strlen(key);
+	unsigned long long v;
+	char *end;
+
+	if (strncmp(line, key, keylen) || line[keylen] != ':')
+		return false;
+	line += keylen + 1;
+	while (*line == ' ')
+		line++;
+	errno = 0;
+	v = strtoull(line, &end, 10);
+	igt_assert_f(end != line && errno == 0 && *end == '\0',
+		     "coredump_stats: %s is not a number: \"%s\"\n", key, line);
+	*value = v;
+	return true;
+}
+
+/**
+ * igt_osprey_coredump_stats: parse the device's debugfs coredump_stats
+ *
+ * The file holds "captured: N", "published: N", "lost: N", "failed: N",
+ * "kept: S S ..." (the sequence numbers of the dumps debugfs keeps, oldest
+ * first; possibly none), "last_capture_us: N" and "last_format_us: N", one
+ * a line. Asserts that the file exists and that each of these is there
+ * once and parses; lines with other keys are ignored.
+ */
+void igt_osprey_coredump_stats(int fd, struct igt_osprey_coredump_stats *stats)
+{
+	static const char * const keys[] = {
+		"captured", "published", "lost", "failed", "last_capture_us",
+		"last_format_us",
+	};
+	char *buf = igt_osprey_debugfs_read_all(fd, "coredump_stats");
+	uint64_t *fields[ARRAY_SIZE(keys)] = {
+		&stats->captured, &stats->published, &stats->lost,
+		&stats->failed, &stats->last_capture_us, &stats->last_format_us,
+	};
+	unsigned int seen[ARRAY_SIZE(keys)] = {}, kept_seen = 0;
+	char *line, *next;
+
+	igt_assert_f(buf, "cannot read debugfs coredump_stats: %s\n",
+		     strerror(errno));
+	memset(stats, 0, sizeof(*stats));
+	for (line = buf; *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		else
+			next = line + strlen(line);
+		if (!strncmp(line, "kept:", 5)) {
+			char *p = line + 5, *end;
+
+			kept_seen++;
+			for (;;) {
+				while (*p == ' ')
+					p++;
+				if (!*p)
+					break;
+				igt_assert_f(stats->nkept < IGT_OSPREY_COREDUMP_KEPT_MAX,
+					     "coredump_stats: too many kept dumps\n");
+				errno = 0;
+				stats->kept[stats->nkept++] = strtoull(p, &end, 10);
+				igt_assert_f(end != p && errno == 0 &&
+					     (*end == ' ' || *end == '\0'),
+					     "coredump_stats: bad kept list \"%s\"\n",
+					     line);
+				p = end;
+			}
+			continue;
+		}
+		for (unsigned int i = 0; i < ARRAY_SIZE(keys); i++)
+			if (stats_number(line, keys[i], fields[i]))
+				seen[i]++;
+	}
+	free(buf);
+	igt_assert_f(kept_seen == 1, "coredump_stats: %u kept lines\n", kept_seen);
+	for (unsigned int i = 0; i < ARRAY_SIZE(keys); i++)
+		igt_assert_f(seen[i] == 1, "coredump_stats: %u %s lines\n", seen[i],
+			     keys[i]);
+}
+
+/**
+ * igt_osprey_coredump_capture: write "1" to the device's debugfs
+ * coredump_capture, which takes a dump at once (reason manual)
+ *
+ * Returns 0, or -errno of the failing open or write.
+ */
+int igt_osprey_coredump_capture(int fd)
+{
+	int file = igt_debugfs_open(fd, "coredump_capture", O_WRONLY);
+	int ret = 0;
+
+	if (file < 0)
+		return -errno;
+	if (write(file, "1", 1) != 1)
+		ret = errno ? -errno : -EIO;
+	close(file);
+	return ret;
+}
+
+#define DEVCOREDUMP_CLASS "/sys/class/devcoredump"
+
+/* Whether the devcoredump @name (devcdN) is of @device (any Osprey if NULL). */
+static bool devcoredump_of(const char *name, const char *device)
+{
+	char link[PATH_MAX], target[PATH_MAX];
+	const char *base;
+	ssize_t n;
+
+	snprintf(link, sizeof(link), DEVCOREDUMP_CLASS "/%s/failing_device", name);
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n < 0)
+		return false;
+	target[n] = '\0';
+	base = strrchr(target, '/');
+	base = base ? base + 1 : target;
+	if (device)
+		return !strcmp(base, device);
+	return !strncmp(base, "osprey.", 7);
+}
+
+/**
+ * igt_osprey_devcoredump_find: the pending devcoredumps of a device
+ *
+ * @device is the platform device's name (igt_osprey_device_name()), or
+ * NULL for any Osprey device. Returns how many devcoredumps under
+ * /sys/class/devcoredump name it as their failing device, and copies the
+ * directory of the newest (the highest devcdN) to @dir when there is one
+ * and @dir is not NULL.
+ */
+int igt_osprey_devcoredump_find(const char *device, char *dir, size_t len)
+{
+	DIR *class = opendir(DEVCOREDUMP_CLASS);
+	long newest = -1;
+	struct dirent *de;
+	int count = 0;
+
+	if (!class)
+		return 0;	/* no devcoredump has ever been made */
+	while ((de = readdir(class))) {
+		char *end;
+		long n;
+
+		if (strncmp(de->d_name, "devcd", 5))
+			continue;
+		n = strtol(de->d_name + 5, &end, 10);
+		if (end == de->d_name + 5 || *end || !devcoredump_of(de->d_name, device))
+			continue;
+		count++;
+		if (n > newest) {
+			newest = n;
+			if (dir)
+				snprintf(dir, len, DEVCOREDUMP_CLASS "/%s", de->d_name);
+		}
+	}
+	closedir(class);
+	return count;
+}
+
+/**
+ * igt_osprey_devcoredump_dismiss: dismiss a devcoredump (write to its data)
+ * and wait up to 5 s for its directory @dir to go
+ *
+ * Returns 0, -errno of the failing write, or -ETIMEDOUT.
+ */
+int igt_osprey_devcoredump_dismiss(const char *dir)
+{
+	char path[PATH_MAX];
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/data", dir);
+	ret = igt_osprey_sysfs_write(path, "1");
+	if (ret && ret != -ENOENT && ret != -ENODEV)
+		return ret;
+	return igt_wait(access(dir, F_OK) != 0, 5000, 10) ? 0 : -ETIMEDOUT;
+}
+
+/**
+ * igt_osprey_devcoredump_dismiss_all: dismiss every pending devcoredump of
+ * @device (any Osprey device if NULL), asserting that each goes
+ *
+ * Returns how many there were.
+ */
+int igt_osprey_devcoredump_dismiss_all(const char *device)
+{
+	char dir[PATH_MAX];
+	int count = 0;
+
+	while (igt_osprey_devcoredump_find(device, dir, sizeof(dir)) > 0) {
+		int ret = igt_osprey_devcoredump_dismiss(dir);
+
+		igt_assert_f(ret == 0, "cannot dismiss %s: %s\n", dir, strerror(-ret));
+		igt_assert_f(++count < 1000, "devcoredumps keep coming\n");
+	}
+	return count;
+}
+
+/**
+ * igt_osprey_sim_lockup: set or clear the GPU model's injected lockup of the
+ * device behind @fd (debugfs osprey_sim/<device>/lockup)
+ *
+ * While set, the engine stops between two instructions and ignores HALT
+ * until the driver resets it, which clears the setting. Returns 0 or -errno
+ * (-ENOENT without the knob).
+ */
+int igt_osprey_sim_lockup(int fd, bool on)
+{
+	const char *root = igt_debugfs_mount();
+	char name[64], path[PATH_MAX];
+	int ret;
+
+	if (!root)
+		return -ENOENT;
+	ret = igt_osprey_device_name(fd, name, sizeof(name));
+	if (ret)
+		return ret;
+	snprintf(path, sizeof(path), "%s/osprey_sim/%s/lockup", root, name);
+	return igt_osprey_sysfs_write(path, on ? "1" : "0");
+}
+
+/**
  * igt_osprey_bo_new: a buffer object of @size bytes, mapped read-write on
  * the CPU; asserts success
  */
@@ -1125,4 +1405,58 @@ void igt_osprey_emit_end(struct igt_osprey_cs *cs)
 	struct osprey_insn insn = { .opcode = OSPREY_OP_END };
 
 	igt_osprey_emit_insn(cs, &insn);
+}
+
+/*
+ * A fence no engine holds, which the test signals when it wants: a vgem
+ * fence on a vgem buffer, taken through the buffer's dma-buf as a
+ * sync_file.
+ */
+
+/** igt_osprey_gate_open: a gate; skips when vgem has no fences */
+void igt_osprey_gate_open(struct igt_osprey_gate *g)
+{
+	memset(g, 0, sizeof(*g));
+	g->vgem = drm_open_driver(DRIVER_VGEM);
+	if (!vgem_has_fences(g->vgem)) {
+		drm_close_driver(g->vgem);
+		igt_skip("vgem has no fences\n");
+	}
+	g->bo = (struct vgem_bo){ .width = 1, .height = 1, .bpp = 32 };
+	vgem_create(g->vgem, &g->bo);
+	g->fence = vgem_fence_attach(g->vgem, &g->bo, VGEM_FENCE_WRITE);
+}
+
+/** igt_osprey_gate_syncobj: a new syncobj of @fd holding the gate's fence */
+uint32_t igt_osprey_gate_syncobj(struct igt_osprey_gate *g, int fd)
+{
+	struct dma_buf_export_sync_file arg = { .flags = DMA_BUF_SYNC_READ };
+	uint32_t syncobj;
+	int dmabuf;
+
+	igt_assert_eq(drmSyncobjCreate(fd, 0, &syncobj), 0);
+	dmabuf = igt_osprey_prime_export(g->vgem, g->bo.handle);
+	do_ioctl(dmabuf, DMA_BUF_IOCTL_EXPORT_SYNC_FILE, &arg);
+	close(dmabuf);
+	igt_assert_eq(drmSyncobjImportSyncFile(fd, syncobj, arg.fd), 0);
+	close(arg.fd);
+	/* Not signalled: a wait that does not wait times out. */
+	igt_assert_eq(drmSyncobjWait(fd, &syncobj, 1, 0, 0, NULL), -ETIME);
+	return syncobj;
+}
+
+/** igt_osprey_gate_signal: signal the gate's fence, once */
+void igt_osprey_gate_signal(struct igt_osprey_gate *g)
+{
+	if (!g->signalled)
+		vgem_fence_signal(g->vgem, g->fence);
+	g->signalled = true;
+}
+
+/** igt_osprey_gate_close: signal the gate if needed and free it */
+void igt_osprey_gate_close(struct igt_osprey_gate *g)
+{
+	igt_osprey_gate_signal(g);
+	gem_close(g->vgem, g->bo.handle);
+	drm_close_driver(g->vgem);
 }

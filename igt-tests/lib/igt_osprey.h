@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "drmtest.h"
+#include "igt_vgem.h"
 #include "osprey_drm.h"
 
 #ifndef DRIVER_OSPREY
@@ -137,6 +138,36 @@ void igt_osprey_submit(int fd, uint32_t queue_id, uint64_t batch_va,
 		       uint32_t batch_size,
 		       const struct drm_osprey_sync *in, uint32_t in_count,
 		       const struct drm_osprey_sync *out, uint32_t out_count);
+int __igt_osprey_queue_get_state(int fd,
+				 struct drm_osprey_queue_get_state *arg);
+void igt_osprey_queue_get_state(int fd, uint32_t queue_id,
+				struct drm_osprey_queue_get_state *state);
+
+/* Hangs and coredumps */
+char *igt_osprey_read_file(const char *path, size_t *len);
+
+#define IGT_OSPREY_COREDUMP_KEPT_MAX 64
+
+/**
+ * struct igt_osprey_coredump_stats - the debugfs coredump_stats file, parsed
+ */
+struct igt_osprey_coredump_stats {
+	uint64_t captured;
+	uint64_t published;
+	uint64_t lost;
+	uint64_t failed;
+	unsigned int nkept;	/* sequence numbers in @kept, oldest first */
+	uint64_t kept[IGT_OSPREY_COREDUMP_KEPT_MAX];
+	uint64_t last_capture_us;
+	uint64_t last_format_us;
+};
+
+void igt_osprey_coredump_stats(int fd, struct igt_osprey_coredump_stats *stats);
+int igt_osprey_coredump_capture(int fd);
+int igt_osprey_devcoredump_find(const char *device, char *dir, size_t len);
+int igt_osprey_devcoredump_dismiss(const char *dir);
+int igt_osprey_devcoredump_dismiss_all(const char *device);
+int igt_osprey_sim_lockup(int fd, bool on);
 
 /**
  * struct igt_osprey_bo - a buffer object with a read-write CPU mapping
@@ -190,5 +221,21 @@ void igt_osprey_emit_jump(struct igt_osprey_cs *cs, uint64_t target);
 void igt_osprey_emit_call(struct igt_osprey_cs *cs, uint64_t target);
 void igt_osprey_emit_return(struct igt_osprey_cs *cs);
 void igt_osprey_emit_end(struct igt_osprey_cs *cs);
+
+/*
+ * A gate: a fence no engine holds, signalled by the test (a vgem fence
+ * on a vgem buffer), to hold jobs back for as long as a test needs.
+ */
+struct igt_osprey_gate {
+	int vgem;
+	struct vgem_bo bo;
+	uint32_t fence;
+	bool signalled;
+};
+
+void igt_osprey_gate_open(struct igt_osprey_gate *g);
+uint32_t igt_osprey_gate_syncobj(struct igt_osprey_gate *g, int fd);
+void igt_osprey_gate_signal(struct igt_osprey_gate *g);
+void igt_osprey_gate_close(struct igt_osprey_gate *g);
 
 #endif /* IGT_OSPREY_H */
