@@ -35,6 +35,21 @@
  *                              (memcpy_*): MiB/s
  *   vm_bind_map_unmap_4k       VM_BIND map then unmap of a 4 KiB buffer, in
  *                              a VM of its own with no jobs: pairs per second
+ *   hang_dump_1m, _16m, _64m   a job that never ends (SEM_WAIT) in a VM of
+ *                              its own holding a buffer of 1, 16 or 64 MiB
+ *                              of random bytes, run to its timeout; then:
+ *                              _readable_ms, from the timeout firing (the
+ *                              dump's detected_ns) to the dump being
+ *                              readable in /sys/class/devcoredump;
+ *                              _capture_ms, the hang-time capture (the
+ *                              dump's capture_us); _format_ms, the worker's
+ *                              formatting (debugfs last_format_us); _kib, the
+ *                              dump's size; _read_mibps, reading its data
+ *                              file. coredump_budget is raised to 256 MiB
+ *                              for the run and put back after.
+ *   hang_recovery              a hanging job on one queue and a NOP job
+ *                              behind it on another: the NOP job's completion
+ *                              minus the timeout's firing, in ms
  *   floor_ioctl_roundtrip      DRM_IOCTL_VERSION asking for no strings on the
  *                              Osprey fd: the cost of any ioctl at all
  *   floor_pipe_pingpong        one byte sent to another thread and back,
@@ -92,14 +107,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <limits.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <xf86drm.h>
 
+#include "coredump_parse.h"
 #include "libosprey.h"
 #include "osprey_drm.h"
+#include "osprey_isa.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -114,6 +135,8 @@
 #define RATIO_GOAL	0.95	/* Osprey should reach 95% of vgem */
 #define COPY_RATIO_GOAL	0.8	/* a 64 MiB COPY job vs memcpy() */
 #define LATENCY_RATIO_GOAL 3.0	/* a NOP job vs a pipe ping-pong */
+#define DUMP_READABLE_GOAL_MS 1000	/* 64 MiB dump readable after the timeout */
+#define RECOVERY_GOAL_MS 50	/* next job done after the timeout */
 
 #define JOB_TIMEOUT_NS	(10 * 1000000000ll)	/* a job taking longer fails */
 #define LATENCY_JOBS	2000	/* jobs per nop_submit_signal run, at most */
@@ -122,7 +145,7 @@
 #define TPUT_WINDOW	64	/* jobs in flight per throughput thread */
 #define TPUT_MAX_THREADS 4
 
-#define MAX_FIGURES	64
+#define MAX_FIGURES	96
 #define NAME_LEN	64
 
 /* The devices a benchmark needs. */
@@ -1288,6 +1311,434 @@ out:
 }
 
 /* Ratios between figures of different benchmarks, once all have run. */
+/* Hangs and coredumps */
+
+#define DUMP_BUDGET	(256 * SZ_1M)
+#define PARAM_DIR	"/sys/module/osprey/parameters/"
+#define DEVCD_DIR	"/sys/class/devcoredump"
+
+static int read_text(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	return 0;
+}
+
+static int write_text(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+/* The value after "key: " in text, or -1. */
+static long long text_value(const char *text, const char *key)
+{
+	char pat[64];
+	const char *p;
+
+	snprintf(pat, sizeof(pat), "\n%s: ", key);
+	p = strstr(text, pat);
+	return p ? strtoll(p + strlen(pat), NULL, 10) : -1;
+}
+
+/* The data file of a pending devcoredump of an Osprey device, if any. */
+static bool devcd_find(char *path, size_t len)
+{
+	DIR *dir = opendir(DEVCD_DIR);
+	char link[PATH_MAX], drv[PATH_MAX];
+	struct dirent *d;
+	bool found = false;
+	ssize_t n;
+
+	if (!dir)
+		return false;
+	while (!found && (d = readdir(dir))) {
+		if (strncmp(d->d_name, "devcd", 5))
+			continue;
+		snprintf(link, sizeof(link), DEVCD_DIR "/%s/failing_device/driver",
+			 d->d_name);
+		n = readlink(link, drv, sizeof(drv) - 1);
+		if (n < 0)
+			continue;
+		drv[n] = '\0';
+		if (strcmp(strrchr(drv, '/') ? strrchr(drv, '/') + 1 : drv, "osprey"))
+			continue;
+		snprintf(path, len, DEVCD_DIR "/%s/data", d->d_name);
+		found = true;
+	}
+	closedir(dir);
+	return found;
+}
+
+/* Dismiss every pending Osprey devcoredump and wait for them to go. */
+static int devcd_clear(void)
+{
+	char path[PATH_MAX];
+	int i;
+
+	for (i = 0; i < 5000 && devcd_find(path, sizeof(path)); i++) {
+		write_text(path, "1");
+		usleep(1000);
+	}
+	return devcd_find(path, sizeof(path)) ? -1 : 0;
+}
+
+static int64_t clock_ns(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return ts.tv_sec * 1000000000ll + ts.tv_nsec;
+}
+
+/* The debugfs directory of the Osprey device open as osprey.fd. */
+static int osprey_debugfs(char *dir, size_t len)
+{
+	struct stat st;
+
+	if (fstat(osprey.fd, &st))
+		return -1;
+	snprintf(dir, len, "/sys/kernel/debug/dri/%u", minor(st.st_rdev));
+	return 0;
+}
+
+/* The random words hang_work_init() writes, from word 1 on. */
+static uint32_t hang_pattern(uint32_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 17;
+	*x ^= *x << 5;
+	return *x;
+}
+
+/* A VM with @size random bytes and a batch that waits for ever. */
+struct hang_work {
+	struct osp_vm *vm;
+	struct osp_bo *data;
+	struct osp_batch *batch;
+	uint64_t data_va;
+	uint32_t queue, syncobj;
+};
+
+static int hang_work_init(struct hang_work *h, uint64_t size)
+{
+	struct osprey_insn wait = {
+		.opcode = OSPREY_OP_SEM_WAIT, .modifier = OSPREY_CMP_EQ, .value = 1,
+	};
+	uint32_t words[OSPREY_INSN_MAX_WORDS], *p, x = 0x9e3779b9;
+	uint64_t i;
+
+	int n, ret;
+
+	h->vm = osp_vm_new(gpu);
+	if (!h->vm)
+		return fail(&osprey, errno, "DRM_IOCTL_OSPREY_VM_CREATE");
+	h->data = osp_bo_new_mapped(h->vm, size, &h->data_va);
+	p = h->data ? osp_bo_map(h->data) : NULL;
+	if (!p)
+		return fail(&osprey, errno, "a %llu-byte buffer", (unsigned long long)size);
+	/* Random, so that no ascii85 group shrinks to 'z'; word 0 stays 0. */
+	for (i = 1; i < size / 4; i++)
+		p[i] = hang_pattern(&x);
+	p[0] = 0;
+	h->batch = osp_batch_new(h->vm, SZ_4K);
+	if (!h->batch)
+		return fail(&osprey, errno, "batch buffer");
+	wait.va = h->data_va;
+	n = osprey_insn_encode(&wait, words, OSPREY_INSN_MAX_WORDS);
+	ret = n > 0 ? osp_batch_emit(h->batch, words, n) : -EINVAL;
+	if (!ret)
+		ret = osp_batch_end(h->batch);
+	if (!ret)
+		ret = osp_queue_create(gpu, h->vm, DRM_OSPREY_QUEUE_PRIORITY_NORMAL, &h->queue);
+	if (!ret)
+		ret = osp_syncobj_create(gpu, &h->syncobj);
+	return ret ? gpu_fail(ret, "setting up a hang") : 0;
+}
+
+static void hang_work_fini(struct hang_work *h)
+{
+	if (h->syncobj)
+		osp_syncobj_destroy(gpu, h->syncobj);
+	if (h->queue)
+		osp_queue_destroy(gpu, h->queue);
+	osp_batch_del(h->batch);
+	osp_bo_del(h->data);
+	osp_vm_del(h->vm);
+}
+
+/* Submit the hang and wait for its fence: it must fail with -ETIMEDOUT. */
+static int hang_run(struct hang_work *h, unsigned int timeout_ms)
+{
+	struct drm_osprey_sync out = { .handle = h->syncobj };
+	int ret;
+
+	ret = osp_batch_submit(h->batch, h->queue, NULL, 0, &out, 1);
+	if (ret)
+		return gpu_fail(ret, "DRM_IOCTL_OSPREY_SUBMIT");
+	ret = osp_syncobj_wait(gpu, h->syncobj, 0, (timeout_ms + 10000) * 1000000ll);
+	if (ret)
+		return gpu_fail(ret, "waiting for the hung job");
+	ret = osp_syncobj_status(gpu, h->syncobj, 0);
+	if (ret != -ETIMEDOUT)
+		return fail(&osprey, 0, "the hung job ended with %d, not -ETIMEDOUT", ret);
+	return 0;
+}
+
+static unsigned int read_timeout_ms(void)
+{
+	char buf[32];
+
+	if (read_text(PARAM_DIR "timeout_ms", buf, sizeof(buf)))
+		return 2000;
+	return strtoul(buf, NULL, 10);
+}
+
+/* The dump parses, and its copy of the data buffer is what was written. */
+static int dump_check(const char *dump, size_t len, uint64_t size)
+{
+	struct osp_coredump *cd;
+	uint32_t x = 0x9e3779b9, w;
+	char err[256];
+	size_t b, i;
+	int ret = -1;
+
+	if (osp_coredump_parse(dump, len, &cd, err, sizeof(err)))
+		return fail(&osprey, 0, "the dump does not parse: %s", err);
+	for (b = 0; b < cd->nbos; b++) {
+		const struct osp_coredump_bo *bo = &cd->bos[b];
+
+		if (bo->size != size || bo->captured != size)
+			continue;
+		for (i = 1; i < size / 4; i++) {
+			memcpy(&w, bo->data + 4 * i, 4);
+			if (w != hang_pattern(&x))
+				break;
+		}
+		ret = i == size / 4 ? 0 : fail(&osprey, 0, "the dump's buffer differs at byte %zu",
+					       4 * i);
+		break;
+	}
+	if (b == cd->nbos)
+		ret = fail(&osprey, 0, "the dump has no complete %llu-byte buffer",
+			   (unsigned long long)size);
+	osp_coredump_free(cd);
+	return ret;
+}
+
+enum { HD_READABLE, HD_CAPTURE, HD_FORMAT, HD_KIB, HD_READ, HD_COUNT };
+
+/* One hang with a @size buffer; the figures of its dump in v[]. */
+static int hang_dump_once(uint64_t size, unsigned int timeout_ms, char *dump,
+			  size_t dump_cap, double v[HD_COUNT])
+{
+	int64_t offset = clock_ns(CLOCK_BOOTTIME) - clock_ns(CLOCK_MONOTONIC);
+	char path[PATH_MAX], dir[PATH_MAX], stats[512];
+	int64_t found, t0, t1, detected;
+	struct hang_work h = {};
+	size_t len = 0;
+	ssize_t n;
+	int fd, ret;
+
+	ret = hang_work_init(&h, size);
+	if (!ret)
+		ret = hang_run(&h, timeout_ms);
+	if (ret)
+		goto out;
+	/* Poll for the dump; a millisecond is well below what is measured. */
+	t0 = clock_ns(CLOCK_MONOTONIC);
+	while (!devcd_find(path, sizeof(path))) {
+		if (clock_ns(CLOCK_MONOTONIC) - t0 > 30000000000ll) {
+			ret = fail(&osprey, 0, "no devcoredump 30 s after the hang");
+			goto out;
+		}
+		usleep(1000);
+	}
+	found = clock_ns(CLOCK_MONOTONIC) + offset;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		ret = fail(&osprey, errno, "%s", path);
+		goto out;
+	}
+	t0 = clock_ns(CLOCK_MONOTONIC);
+	while ((n = read(fd, dump + len, dump_cap - 1 - len)) > 0)
+		len += n;
+	t1 = clock_ns(CLOCK_MONOTONIC);
+	close(fd);
+	dump[len] = '\0';
+	write_text(path, "1");
+	detected = text_value(dump, "detected_ns");
+	if (detected < 0 || strncmp(dump, "OSPREY-COREDUMP 1\n", 18)) {
+		ret = fail(&osprey, 0, "%s is not an Osprey dump (%zu bytes)", path, len);
+		goto out;
+	}
+	ret = dump_check(dump, len, size);
+	if (ret)
+		goto out;
+	v[HD_READABLE] = (found - detected) / 1e6;
+	v[HD_CAPTURE] = text_value(dump, "capture_us") / 1e3;
+	v[HD_KIB] = len / 1024.0;
+	v[HD_READ] = t1 > t0 ? len / ((t1 - t0) / 1e9) / SZ_1M : 0;
+	v[HD_FORMAT] = 0;
+	if (!osprey_debugfs(dir, sizeof(dir))) {
+		strcat(dir, "/coredump_stats");
+		if (!read_text(dir, stats + 1, sizeof(stats) - 1)) {
+			stats[0] = '\n';
+			v[HD_FORMAT] = text_value(stats, "last_format_us") / 1e3;
+		}
+	}
+	ret = devcd_clear();
+	if (ret)
+		ret = fail(&osprey, 0, "a devcoredump does not go away when dismissed");
+out:
+	hang_work_fini(&h);
+	return ret;
+}
+
+static const struct loop ms_loop = { .unit = "ms" };
+static const struct loop kib_loop = { .unit = "KiB" };
+static const struct loop mibps_loop = { .unit = "MiB/s" };
+
+static int bench_hang_dump(const struct bench *b)
+{
+	static const char *const suffix[HD_COUNT] = {
+		"readable_ms", "capture_ms", "format_ms", "kib", "read_mibps",
+	};
+	static const struct loop *const loops[HD_COUNT] = {
+		&ms_loop, &ms_loop, &ms_loop, &kib_loop, &mibps_loop,
+	};
+	unsigned int timeout_ms = read_timeout_ms(), r, i;
+	size_t dump_cap = b->size * 2 + 16 * SZ_1M;
+	struct measure m[HD_COUNT] = {};
+	char budget[32], name[NAME_LEN];
+	double v[HD_COUNT];
+	char *dump;
+	int ret = 0;
+
+	if (read_text(PARAM_DIR "coredump_budget", budget, sizeof(budget)))
+		return fail(&osprey, errno, PARAM_DIR "coredump_budget");
+	dump = malloc(dump_cap);
+	if (!dump)
+		return fail(&osprey, errno, "a buffer for the dump");
+	snprintf(name, sizeof(name), "%llu", DUMP_BUDGET);
+	if (write_text(PARAM_DIR "coredump_budget", name) || devcd_clear()) {
+		free(dump);
+		return fail(&osprey, errno, "setting coredump_budget, clearing devcoredumps");
+	}
+	for (r = 0; r < RUNS && !ret; r++) {
+		ret = hang_dump_once(b->size, timeout_ms, dump, dump_cap, v);
+		for (i = 0; i < HD_COUNT && !ret; i++)
+			m[i].runs[r] = v[i];
+	}
+	write_text(PARAM_DIR "coredump_budget", budget);
+	free(dump);
+	if (ret)
+		return ret;
+	for (i = 0; i < HD_COUNT; i++) {
+		snprintf(m[i].name, sizeof(m[i].name), "%s_%s", b->name, suffix[i]);
+		m[i].loop = loops[i];
+		take_median(&m[i]);
+		emit_bench(&m[i]);
+	}
+	if (b->size >= SZ_64M) {
+		snprintf(name, sizeof(name), "%s_readable_ms_vs_goal", b->name);
+		emit_ratio(name, m[HD_READABLE].median, DUMP_READABLE_GOAL_MS, 1.0, true);
+	}
+	return 0;
+}
+
+/* One hang with a NOP job behind it on another queue: ms from timeout to its end. */
+static int hang_recovery_once(unsigned int timeout_ms, double *ms)
+{
+	int64_t offset = clock_ns(CLOCK_BOOTTIME) - clock_ns(CLOCK_MONOTONIC);
+	char path[PATH_MAX], *dump = malloc(4 * SZ_1M);
+	struct drm_osprey_sync out = {};
+	struct hang_work h = {};
+	struct job_work w = {};
+	struct osp_batch *nop;
+	int64_t done_ts, detected;
+	ssize_t n = -1;
+	int fd, ret;
+
+	nop = nop_batch();
+	ret = dump && nop ? hang_work_init(&h, SZ_4K) : -1;
+	if (!ret)
+		ret = job_work_init(&w, nop);
+	if (ret)
+		goto out;
+	out.handle = h.syncobj;
+	ret = osp_batch_submit(h.batch, h.queue, NULL, 0, &out, 1);
+	out.handle = w.syncobj;
+	if (!ret)
+		ret = osp_batch_submit(nop, w.queue, NULL, 0, &out, 1);
+	if (!ret)
+		ret = osp_syncobj_wait(gpu, w.syncobj, 0, (timeout_ms + 10000) * 1000000ll);
+	if (ret) {
+		ret = gpu_fail(ret, "a hang and a job behind it");
+		goto out;
+	}
+	ret = osp_syncobj_status_ts(gpu, w.syncobj, 0, &done_ts);
+	if (ret != 1) {
+		ret = fail(&osprey, ret < 0 ? -ret : 0, "the job behind the hang failed");
+		goto out;
+	}
+	ret = 0;
+	for (n = 0; n < 30000 && !devcd_find(path, sizeof(path)); n++)
+		usleep(1000);
+	n = -1;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = read(fd, dump, 4 * SZ_1M - 1);
+		close(fd);
+	}
+	dump[n > 0 ? n : 0] = '\0';
+	detected = text_value(dump, "detected_ns");
+	if (detected < 0) {
+		ret = fail(&osprey, 0, "no detected_ns in the dump");
+		goto out;
+	}
+	*ms = (done_ts + offset - detected) / 1e6;
+	ret = devcd_clear();
+out:
+	if (w.syncobj)
+		job_work_fini(&w);
+	osp_batch_del(nop);
+	hang_work_fini(&h);
+	free(dump);
+	return ret;
+}
+
+static int bench_hang_recovery(const struct bench *b)
+{
+	unsigned int timeout_ms = read_timeout_ms(), r;
+	struct measure m = { .loop = &ms_loop };
+	int ret = devcd_clear();
+
+	snprintf(m.name, sizeof(m.name), "%s_ms", b->name);
+	for (r = 0; r < RUNS && !ret; r++)
+		ret = hang_recovery_once(timeout_ms, &m.runs[r]);
+	if (ret)
+		return ret;
+	take_median(&m);
+	emit_bench(&m);
+	emit_ratio("hang_recovery_ms_vs_goal", m.median, RECOVERY_GOAL_MS, 1.0, true);
+	return 0;
+}
+
 static void emit_cross_ratios(void)
 {
 	const struct figure *lat = find_figure("nop_submit_signal_median");
@@ -1314,6 +1765,10 @@ static const struct bench benches[] = {
 	{ "copy_1m", NEED_GPU, bench_copy, SZ_1M },
 	{ "copy_64m", NEED_GPU, bench_copy, SZ_64M },
 	{ "vm_bind_map_unmap_4k", NEED_GPU, bench_vm_bind, SZ_4K },
+	{ "hang_dump_1m", NEED_GPU, bench_hang_dump, SZ_1M },
+	{ "hang_dump_16m", NEED_GPU, bench_hang_dump, 16 * SZ_1M },
+	{ "hang_dump_64m", NEED_GPU, bench_hang_dump, SZ_64M },
+	{ "hang_recovery", NEED_GPU, bench_hang_recovery, 0 },
 	{ "floor_ioctl_roundtrip", NEED_OSPREY, bench_floor_ioctl, 0 },
 	{ "floor_pipe_pingpong", 0, bench_floor_pipe, 0 },
 };
