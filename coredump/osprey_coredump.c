@@ -63,7 +63,7 @@
 
 static unsigned long coredump_budget = SZ_16M;
 module_param(coredump_budget, ulong, 0644);
-MODULE_PARM_DESC(coredump_budget, "Largest coredump in bytes, at least 256 KiB (default 16 MiB)");
+MODULE_PARM_DESC(coredump_budget, "Largest coredump in bytes, 256 KiB to 1 GiB (default 16 MiB)");
 
 static unsigned int coredump_history = 4;
 module_param(coredump_history, uint, 0444);
@@ -73,6 +73,7 @@ MODULE_PARM_DESC(coredump_history, "Coredumps kept in debugfs (default 4)");
 #define OSPREY_CD_FIXED_BYTES	(128 * 1024)
 #define OSPREY_CD_BO_HDR_BYTES	512
 #define OSPREY_CD_MIN_BUDGET	(2 * OSPREY_CD_FIXED_BYTES)
+#define OSPREY_CD_MAX_BUDGET	SZ_1G
 /* Snapshots reserved per device. */
 #define OSPREY_CD_NUM_SNAPS	2
 /* Ring bytes dumped before RING_HEAD and after the tail. */
@@ -392,7 +393,8 @@ static void cd_fill(struct osprey_device *odev, struct osprey_cd_snapshot *snap,
 	memset(snap, 0, sizeof(*snap));
 	snap->reason = reason;
 	snap->halt = halt;
-	snap->budget = max_t(u64, READ_ONCE(coredump_budget), OSPREY_CD_MIN_BUDGET);
+	snap->budget = clamp_t(u64, READ_ONCE(coredump_budget), OSPREY_CD_MIN_BUDGET,
+			       OSPREY_CD_MAX_BUDGET);
 	snap->detected_ns = detected_ns;
 	snap->uptime_ns = start;
 	ktime_get_real_ts64(&snap->time);

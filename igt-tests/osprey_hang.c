@@ -940,6 +940,94 @@ static void test_fault_dump(void)
 	hctx_fini(&c);
 }
 
+#define SMALL_BUDGET (256 * 1024ull)
+#define BIG_SIZE (1024 * 1024ull)
+
+static void write_param(const char *name, const char *value)
+{
+	char path[128];
+	int file;
+
+	snprintf(path, sizeof(path), PARAM_DIR "/%s", name);
+	file = open(path, O_WRONLY | O_CLOEXEC);
+	igt_assert_f(file >= 0, "%s: %s\n", path, strerror(errno));
+	igt_assert_eq(write(file, value, strlen(value)), (ssize_t)strlen(value));
+	close(file);
+}
+
+/*
+ * With coredump_budget at its smallest, a fault with a 1 MiB buffer mapped
+ * gives a dump within the budget that says what it left out: the batch
+ * and the 64 KiB buffer whole (smallest first), the 1 MiB one cut short
+ * and marked, the header truncated.
+ */
+static void test_budget(void)
+{
+	const struct osp_coredump_bo *bo;
+	char old[32], small[32], *saved;
+	struct igt_osprey_bo *big;
+	struct igt_osprey_cs cs;
+	struct hctx c;
+	uint32_t s_bad;
+	uint64_t big_va;
+	struct dump d;
+	uint8_t *batch;
+
+	saved = igt_osprey_read_file(PARAM_DIR "/coredump_budget", NULL);
+	igt_assert(saved);
+	snprintf(old, sizeof(old), "%s", saved);
+	free(saved);
+	snprintf(small, sizeof(small), "%llu", SMALL_BUDGET);
+	write_param("coredump_budget", small);
+
+	hctx_init(&c);
+	big = igt_osprey_bo_new(c.fd, BIG_SIZE);
+	igt_osprey_gem_set_label(c.fd, big->handle, "hang-big");
+	igt_osprey_fill(big->map, BIG_SIZE, 0xb16);
+	big_va = c.data_va + 2 * DATA_SIZE;
+	igt_osprey_vm_map(c.fd, DRM_OSPREY_VM_DEFAULT, big->handle, 0, big_va,
+			  BIG_SIZE, 0);
+
+	igt_osprey_cs_init(&cs, c.batch->map, c.batch_va, BATCH_SLOT);
+	igt_osprey_emit_store(&cs, big_va + BIG_SIZE + GPU_PAGE, 1);
+	igt_osprey_emit_end(&cs);
+	batch = malloc(BATCH_SIZE);
+	igt_assert(batch);
+	memcpy(batch, c.batch->map, BATCH_SIZE);
+	s_bad = syncobj_new(c.fd);
+	submit_cs(c.fd, c.queue, &cs, NULL, 0, s_bad);
+	igt_assert_eq(wait_fence(c.fd, s_bad), -EFAULT);
+
+	dump_wait(&d);
+	igt_info("dump of %zu bytes under a budget of %llu\n", d.len, SMALL_BUDGET);
+	igt_assert_lte_u64(d.len, SMALL_BUDGET);
+	igt_assert_eq_u64(cd_u64(d.cd, "header", "budget"), SMALL_BUDGET);
+	assert_cd_str(d.cd, "header", "truncated", "yes");
+	igt_assert_eq_u64(d.cd->nbos, 3);
+	/* Batch first, then the smaller buffer: both whole. */
+	igt_assert_eq_u64(d.cd->bos[0].va, c.batch_va);
+	igt_assert_eq_u64(d.cd->bos[1].va, c.data_va);
+	igt_assert_eq_u64(d.cd->bos[2].va, big_va);
+	igt_assert_eq_u64(d.cd->bos[0].captured, BATCH_SIZE);
+	igt_assert_eq_u64(d.cd->bos[1].captured, DATA_SIZE);
+	igt_assert(!memcmp(d.cd->bos[0].data, batch, BATCH_SIZE));
+	/* The big one: a head of it, marked. */
+	bo = find_bo(d.cd, big_va);
+	igt_info("big buffer: %" PRIu64 " of %" PRIu64 " bytes captured\n",
+		 bo->captured, bo->size);
+	igt_assert(bo->truncated);
+	igt_assert_lt_u64(0, bo->captured);
+	igt_assert_lt_u64(bo->captured, BIG_SIZE);
+	igt_assert(!memcmp(bo->data, big->map, bo->captured));
+	dump_dismiss(&d);
+
+	write_param("coredump_budget", old);
+	free(batch);
+	syncobj_free(c.fd, s_bad);
+	igt_osprey_bo_free(big);
+	hctx_fini(&c);
+}
+
 /* Split the debugfs coredumps file into its dumps, oldest first. */
 static unsigned int parse_ring(const char *text, size_t len,
 			       struct osp_coredump **dumps, unsigned int max)
@@ -1815,6 +1903,13 @@ int igt_main()
 	}
 
 	igt_describe("Unbind with a dump pending removes it; rebind works and dumps.");
+	igt_describe("The smallest coredump_budget: a dump within it, the cut marked.");
+	igt_subtest("budget-truncates") {
+		subtest_begin();
+		test_budget();
+		subtest_end();
+	}
+
 	igt_subtest("unbind-with-dump-pending") {
 		subtest_begin();
 		test_unbind_pending();
