@@ -494,12 +494,22 @@ static void cd_publish(struct osprey_device *odev, struct osprey_cd_text *text)
 			memcpy(copy, text->data, text->len);
 			/* devcoredump owns the copy now, and vfree()s it. */
 			dev_coredumpv(dev, copy, text->len, GFP_KERNEL);
-			text->published = true;
+		}
+		/*
+		 * dev_coredumpv() says nothing when it fails (no memory for
+		 * its device): the link it makes is the only sign of success.
+		 * (A dump read and dismissed in the microseconds between
+		 * would count as failed.)
+		 */
+		text->published = copy && cd_pending(dev);
+		if (text->published) {
 			atomic_inc(&cd->published);
 			drm_info(&odev->drm, "coredump %u: %zu bytes in /sys/class/devcoredump\n",
 				 text->seq, text->len);
 		} else {
 			atomic_inc(&cd->failed);
+			drm_info(&odev->drm, "coredump %u kept in debugfs only: devcoredump failed\n",
+				 text->seq);
 		}
 	}
 	drm_dev_exit(idx);

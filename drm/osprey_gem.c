@@ -129,8 +129,12 @@ static int osprey_gem_create_with_handle(struct drm_device *drm,
 	int ret;
 
 	bo = osprey_bo_create(drm, size);
+	/*
+	 * shmem says -ENOSPC when it cannot allocate the inode: memory, to
+	 * userspace, for which -ENOSPC means a limit of the file's.
+	 */
 	if (IS_ERR(bo))
-		return PTR_ERR(bo);
+		return PTR_ERR(bo) == -ENOSPC ? -ENOMEM : PTR_ERR(bo);
 	bo->attrs.create_flags = flags;
 
 	ret = osprey_bo_create_handle(file, bo, handle);

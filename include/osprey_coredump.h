@@ -292,7 +292,7 @@ struct osprey_coredump {
 	atomic_t published;
 	/** @lost: Dumps not published because another was pending. */
 	atomic_t lost;
-	/** @failed: Hangs that could not be captured or formatted. */
+	/** @failed: Hangs that could not be captured, formatted or published. */
 	atomic_t failed;
 	/** @last_capture_us: Duration of the last capture. */
 	atomic_t last_capture_us;

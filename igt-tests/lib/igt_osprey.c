@@ -1460,3 +1460,90 @@ void igt_osprey_gate_close(struct igt_osprey_gate *g)
 	gem_close(g->vgem, g->bo.handle);
 	drm_close_driver(g->vgem);
 }
+
+/*
+ * Fault injection
+ *
+ * Documentation/fault-injection/fault-injection.rst: /proc/<tid>/fail-nth
+ * fails the N-th allocation (slab or page, whichever the capabilities let
+ * through) of one task; the debugfs directories failslab and
+ * fail_page_alloc hold the capabilities' knobs. Arming and disarming
+ * fail-nth allocate nothing in the calling task, so that nothing but the
+ * call under test is counted.
+ */
+
+/** igt_osprey_fail_nth_open: /proc/thread-self/fail-nth, or a negative errno */
+int igt_osprey_fail_nth_open(void)
+{
+	int nth = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
+
+	return nth < 0 ? -errno : nth;
+}
+
+/** igt_osprey_fail_nth_arm: fail the @n-th allocation from now on (0: none) */
+void igt_osprey_fail_nth_arm(int nth, unsigned int n)
+{
+	char buf[16];
+	int len = snprintf(buf, sizeof(buf), "%u", n);
+
+	igt_assert_eq(write(nth, buf, len), len);
+}
+
+/**
+ * igt_osprey_fail_nth_disarm: whether the armed fault fired
+ *
+ * Reading fail-nth back gives 0 once the fault was injected, else what
+ * was left of the count; it is then set to 0, so that nothing fires later.
+ */
+bool igt_osprey_fail_nth_disarm(int nth)
+{
+	char buf[16] = "";
+	ssize_t len = pread(nth, buf, sizeof(buf) - 1, 0);
+
+	igt_osprey_fail_nth_arm(nth, 0);
+	igt_assert_lt(0, len);
+	return strtoul(buf, NULL, 10) == 0;
+}
+
+static void fault_attr_path(char *path, size_t len, const char *cap,
+			    const char *knob)
+{
+	snprintf(path, len, "%s/%s/%s", igt_debugfs_mount(), cap, knob);
+}
+
+/**
+ * igt_osprey_fault_attr_get: read knob @knob of capability @cap
+ *
+ * E.g. ("failslab", "ignore-gfp-wait"). Copies the value, without its
+ * newline, to @buf; returns 0 or a negative errno (-ENOENT for a kernel
+ * without that capability).
+ */
+int igt_osprey_fault_attr_get(const char *cap, const char *knob, char *buf,
+			      size_t len)
+{
+	char path[PATH_MAX];
+	ssize_t n;
+	int file;
+
+	fault_attr_path(path, sizeof(path), cap, knob);
+	file = open(path, O_RDONLY | O_CLOEXEC);
+	if (file < 0)
+		return -errno;
+	n = read(file, buf, len - 1);
+	close(file);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+/** igt_osprey_fault_attr_set: write @value to knob @knob of @cap; 0 or -errno */
+int igt_osprey_fault_attr_set(const char *cap, const char *knob,
+			      const char *value)
+{
+	char path[PATH_MAX];
+
+	fault_attr_path(path, sizeof(path), cap, knob);
+	return igt_osprey_sysfs_write(path, value);
+}

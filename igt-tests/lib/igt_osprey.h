@@ -238,4 +238,17 @@ uint32_t igt_osprey_gate_syncobj(struct igt_osprey_gate *g, int fd);
 void igt_osprey_gate_signal(struct igt_osprey_gate *g);
 void igt_osprey_gate_close(struct igt_osprey_gate *g);
 
+/*
+ * Fault injection: fail-nth of the calling thread, and the knobs of the
+ * failslab and fail_page_alloc capabilities in debugfs (kernels with
+ * CONFIG_FAULT_INJECTION_DEBUG_FS).
+ */
+int igt_osprey_fail_nth_open(void);
+void igt_osprey_fail_nth_arm(int nth, unsigned int n);
+bool igt_osprey_fail_nth_disarm(int nth);
+int igt_osprey_fault_attr_get(const char *cap, const char *knob, char *buf,
+			      size_t len);
+int igt_osprey_fault_attr_set(const char *cap, const char *knob,
+			      const char *value);
+
 #endif /* IGT_OSPREY_H */
