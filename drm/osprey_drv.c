@@ -258,7 +258,18 @@ static struct platform_driver osprey_platform_driver = {
 		.name = "osprey",
 	},
 };
-module_platform_driver(osprey_platform_driver);
+static int __init osprey_init(void)
+{
+	return platform_driver_register(&osprey_platform_driver);
+}
+module_init(osprey_init);
+
+static void __exit osprey_exit(void)
+{
+	platform_driver_unregister(&osprey_platform_driver);
+	osprey_engine_module_exit();
+}
+module_exit(osprey_exit);
 
 MODULE_DESCRIPTION("DRM driver for the Osprey GPU");
 MODULE_AUTHOR("The Osprey authors");

@@ -437,7 +437,7 @@ static enum drm_gpu_sched_stat osprey_timedout_job(struct drm_sched_job *sjob)
 	if (!drm_dev_enter(&odev->drm, &idx))
 		return DRM_GPU_SCHED_STAT_ENODEV;
 
-	drm_sched_stop(&e->sched, sjob);
+	drm_sched_stop(e->sched, sjob);
 	cookie = dma_fence_begin_signalling();
 	osprey_engine_retire(odev);
 
@@ -466,8 +466,8 @@ static enum drm_gpu_sched_stat osprey_timedout_job(struct drm_sched_job *sjob)
 	}
 
 	dma_fence_end_signalling(cookie);
-	drm_sched_resubmit_jobs(&e->sched);
-	drm_sched_start(&e->sched);
+	drm_sched_resubmit_jobs(e->sched);
+	drm_sched_start(e->sched);
 	drm_dev_exit(idx);
 	return DRM_GPU_SCHED_STAT_NOMINAL;
 }
@@ -654,16 +654,46 @@ void osprey_engine_irq(struct osprey_device *odev, u32 status)
 
 /* Setup and teardown ------------------------------------------------------ */
 
+/*
+ * A scheduler outlives its device. 6.12's scheduler fences name their
+ * timeline with &drm_gpu_scheduler.name, read through the fence's pointer
+ * to the scheduler, and a sync_file asked for its fences' names long after
+ * the device went (SYNC_IOC_FILE_INFO) would read freed memory. So a
+ * finalised scheduler is kept, with the name (a string of this module),
+ * until the module goes.
+ */
+struct osprey_sched_box {
+	struct list_head link;
+	struct drm_gpu_scheduler sched;
+};
+
+static LIST_HEAD(osprey_retired_scheds);
+static DEFINE_MUTEX(osprey_retired_lock);	/* protects osprey_retired_scheds */
+
 static void osprey_engine_fini(struct drm_device *drm, void *arg)
 {
 	struct osprey_engine *e = arg;
+	struct osprey_sched_box *box = container_of(e->sched, struct osprey_sched_box, sched);
 	int i;
 
 	/* Queues finalised on the reset workqueue need the scheduler. */
 	flush_workqueue(e->reset_wq);
-	drm_sched_fini(&e->sched);
+	drm_sched_fini(e->sched);
 	for (i = 0; i < OSPREY_NUM_AS; i++)
 		dma_fence_put(e->slots[i].last);
+
+	mutex_lock(&osprey_retired_lock);
+	list_add(&box->link, &osprey_retired_scheds);
+	mutex_unlock(&osprey_retired_lock);
+}
+
+void osprey_engine_module_exit(void)
+{
+	struct osprey_sched_box *box, *next;
+
+	list_for_each_entry_safe(box, next, &osprey_retired_scheds, link)
+		kfree(box);
+	INIT_LIST_HEAD(&osprey_retired_scheds);
 }
 
 static void osprey_engine_wq_fini(struct drm_device *drm, void *arg)
@@ -675,6 +705,7 @@ int osprey_engine_init(struct osprey_device *odev)
 {
 	struct osprey_engine *e = &odev->engine;
 	struct drm_device *drm = &odev->drm;
+	struct osprey_sched_box *box;
 	struct drm_sched_init_args args = {
 		.ops = &osprey_sched_ops,
 		.num_rqs = DRM_SCHED_PRIORITY_COUNT,
@@ -723,9 +754,16 @@ int osprey_engine_init(struct osprey_device *odev)
 	osprey_write(odev, OSPREY_REG_RING_SIZE, OSPREY_RING_SIZE);
 	e->seqno = osprey_read(odev, OSPREY_REG_LAST_SEQNO);
 
-	err = drm_sched_init(&e->sched, &args);
-	if (err)
+	box = kzalloc(sizeof(*box), GFP_KERNEL);
+	if (!box)
+		return -ENOMEM;
+	e->sched = &box->sched;
+	err = drm_sched_init(e->sched, &args);
+	if (err) {
+		kfree(box);
+		e->sched = NULL;
 		return err;
+	}
 	err = drmm_add_action_or_reset(drm, osprey_engine_fini, e);
 	if (err)
 		return err;

@@ -46,7 +46,7 @@
 static void osprey_queue_fini_work(struct work_struct *work)
 {
 	struct osprey_queue *queue = container_of(work, struct osprey_queue, fini_work);
-	struct drm_gpu_scheduler *sched = &queue->vm->odev->engine.sched;
+	struct drm_gpu_scheduler *sched = queue->vm->odev->engine.sched;
 
 	drm_sched_wqueue_stop(sched);
 	/*
@@ -133,7 +133,7 @@ int osprey_ioctl_queue_create(struct drm_device *drm, void *data,
 {
 	struct osprey_file *ofile = file->driver_priv;
 	struct drm_osprey_queue_create *args = data;
-	struct drm_gpu_scheduler *sched = &ofile->odev->engine.sched;
+	struct drm_gpu_scheduler *sched = ofile->odev->engine.sched;
 	enum drm_sched_priority priority;
 	struct osprey_queue *queue;
 	struct osprey_vm *vm;

@@ -9,6 +9,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <linux/sync_file.h>
 #include <xf86drm.h>
 
 #include "igt.h"
@@ -159,6 +160,56 @@ static void unbind_with_jobs(const char *name)
 	check_working();
 }
 
+/*
+ * A sync_file of a job outlives its device: after unbind and the last
+ * close, asking it for its fences' names and status (SYNC_IOC_FILE_INFO)
+ * must still work. The scheduler's fences name their timeline through the
+ * scheduler, which the driver keeps until the module goes; on the debug
+ * kernel, KASAN reported the read of freed memory this guards against.
+ */
+static void sync_file_after_release(const char *name)
+{
+	int fd = drm_open_driver_render(DRIVER_OSPREY);
+	struct osp_dev *dev = osp_dev_wrap(fd);
+	struct osp_vm *vm = osp_vm_default(dev);
+	struct drm_osprey_sync out = {};
+	struct sync_fence_info fence = {};
+	struct sync_file_info info = {};
+	struct osp_batch *batch;
+	uint32_t queue;
+	int sync_file;
+
+	igt_assert(dev && vm);
+	batch = osp_batch_new(vm, 4096);
+	igt_assert(batch);
+	igt_assert_eq(osp_batch_nop(batch), 0);
+	igt_assert_eq(osp_batch_end(batch), 0);
+	igt_assert_eq(osp_queue_create(dev, vm, DRM_OSPREY_QUEUE_PRIORITY_NORMAL, &queue), 0);
+	igt_assert_eq(osp_syncobj_create(dev, &out.handle), 0);
+	igt_assert_eq(osp_batch_submit(batch, queue, NULL, 0, &out, 1), 0);
+	igt_assert_eq(drmSyncobjExportSyncFile(fd, out.handle, &sync_file), 0);
+	igt_assert_eq(sync_file_status(sync_file), 1);
+
+	/* Everything else goes: the device is released. */
+	osp_batch_del(batch);
+	osp_vm_del(vm);
+	osp_dev_close(dev);
+	drm_close_driver(fd);
+	unbind_device(name);
+
+	info.num_fences = 1;
+	info.sync_fence_info = to_user_pointer(&fence);
+	do_ioctl(sync_file, SYNC_IOC_FILE_INFO, &info);
+	igt_info("after release: fence of \"%s\" on \"%s\", status %d\n",
+		 fence.driver_name, fence.obj_name, fence.status);
+	igt_assert_eq(fence.status, 1);
+	igt_assert(!strcmp(fence.obj_name, "osprey-engine0"));
+	close(sync_file);
+
+	bind_device(name);
+	check_working();
+}
+
 int igt_main()
 {
 	char name[64] = "";
@@ -200,6 +251,10 @@ int igt_main()
 	igt_describe("Unbind with a job stuck on the engine and one queued: both get -ENODEV.");
 	igt_subtest("unbind-with-jobs-in-flight")
 		unbind_with_jobs(name);
+
+	igt_describe("A job's sync_file still answers after its device is released.");
+	igt_subtest("sync-file-after-release")
+		sync_file_after_release(name);
 
 	igt_describe("Unload and reload the driver module.");
 	igt_subtest("module-reload") {

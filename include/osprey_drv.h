@@ -109,8 +109,12 @@ struct osprey_as_slot {
  * before it touches the ring.
  */
 struct osprey_engine {
-	/** @sched: The engine's scheduler: one per engine, entities per queue. */
-	struct drm_gpu_scheduler sched;
+	/**
+	 * @sched: The engine's scheduler: one per engine, entities per
+	 * queue. Allocated apart: it outlives the device (the fences it made
+	 * point to it), until the module goes; see osprey_engine_fini().
+	 */
+	struct drm_gpu_scheduler *sched;
 
 	/**
 	 * @ring: The kernel ring, %OSPREY_RING_SIZE bytes of coherent DMA
@@ -665,6 +669,13 @@ int osprey_ioctl_vm_bind(struct drm_device *drm, void *data, struct drm_file *fi
  * Return: 0 or a negative errno.
  */
 int osprey_engine_init(struct osprey_device *odev);
+
+/**
+ * osprey_engine_module_exit() - Free the schedulers of released devices
+ *
+ * Called when the module goes, after the driver is unregistered.
+ */
+void osprey_engine_module_exit(void);
 
 /**
  * osprey_engine_irq() - Handle the engine's interrupt events
