@@ -481,8 +481,11 @@ static void cd_publish(struct osprey_device *odev, struct osprey_cd_text *text)
 	void *copy;
 	int idx;
 
-	if (READ_ONCE(cd->unplugged) || !drm_dev_enter(&odev->drm, &idx))
+	/* Not published because the device is going: a failure too. */
+	if (READ_ONCE(cd->unplugged) || !drm_dev_enter(&odev->drm, &idx)) {
+		atomic_inc(&cd->failed);
 		return;
+	}
 	if (cd_pending(dev)) {
 		atomic_inc(&cd->lost);
 		drm_info(&odev->drm,
