@@ -12,6 +12,7 @@
 #                   (BENCH=hang,copy for the ones whose names start so)
 #   make lint       checkpatch --strict, W=1 + sparse, kernel-doc
 #   make fuzz       fuzz the coredump parser (libFuzzer) until stopped
+#   make fuzz-long  the ioctl fuzzer (osprey_fuzz) in a guest until stopped
 #   make install    modules into /lib/modules/$(KVER)/updates, uapi header
 #   make deps       apt-get install what all of the above needs
 #
@@ -103,7 +104,7 @@ MODULE_SRCS = $(shell find Kbuild $(wildcard drm hw gem coredump include uapi) \
 	tools/vm/gates \( -name '*.[ch]' -o -name Kbuild \) -print)
 
 .PHONY: all modules tools tests deps run check shell bench lint install clean fuzz \
-	debug-kernel _run _check _check-debian _check-debug _shell _bench
+	debug-kernel _run _check _check-debian _check-debug _shell _bench fuzz-long _fuzz-long
 
 all: modules tools tests
 
@@ -180,7 +181,7 @@ deps:
 
 # run, check and shell install their dependencies first, then build and boot
 # in a sub-make, so that KVER is known even on a machine that had no kernel.
-run check shell bench: deps
+run check shell bench fuzz-long: deps
 	@$(MAKE) --no-print-directory KVER=$(or $(KVER),$$(tools/vm/kver.sh)) _$@
 
 _run: all
@@ -216,6 +217,10 @@ _shell: all
 
 _bench: all
 	@$(VM) bench $(VM_ARGS) $(if $(BENCH),--only $(BENCH)) | tee $(BUILD)/bench.txt
+
+# OSPREY_FUZZ_SEED and OSPREY_FUZZ_THREADS pass through to the guest.
+_fuzz-long: all
+	@$(VM) fuzz-long $(VM_ARGS) --workdir $(BUILD)/vm-fuzz
 
 CHECKPATCH := $(OSPREY_CACHE)/checkpatch/scripts/checkpatch.pl
 KERNEL_DOC := $(KDIR)/scripts/kernel-doc

@@ -7,6 +7,7 @@
     vm.py summary FILE...
     vm.py run   --kver K --kos ... --bins ...
     vm.py shell --kver K --kos ... --bins ...
+    vm.py fuzz-long --kver K --kos ... --bins ...   (osprey_fuzz until stopped)
 
 check runs one tier: it prints one line per test, `PASS|FAIL|SKIP
 tier/binary/subtest (time)`, the output of the failing ones, and the tier's
@@ -508,6 +509,35 @@ def cmd_bench(args):
     return 1 if why else 0
 
 
+def cmd_fuzz_long(args):
+    """`make fuzz-long`: one guest runs osprey_fuzz without a call budget
+    (OSPREY_FUZZ_CALLS=0) and without a guest timeout, until stopped (^C) or
+    until it fails; OSPREY_FUZZ_SEED and OSPREY_FUZZ_THREADS pass through."""
+    g = make_guest(args, TIERS[args.tier])
+    env = "OSPREY_FUZZ_CALLS=0"
+    for var in ("OSPREY_FUZZ_SEED", "OSPREY_FUZZ_THREADS"):
+        if os.environ.get(var):
+            env += " %s=%s" % (var, os.environ[var])
+    plan = load_plan(SUITE_MODULES)
+    plan += "run_test osprey_fuzz env %s /osprey/bin/osprey_fuzz\n" % env
+    plan += unload_plan(SUITE_MODULES)
+
+    def show(line):
+        if line.startswith("| "):
+            print(line[2:], flush=True)
+    try:
+        res = g.boot(plan, float("inf"), live=show, name="fuzz-long")
+    except KeyboardInterrupt:
+        print("fuzz-long: stopped; kernel log in %s" %
+              os.path.join(args.workdir, "fuzz-long.console.log"))
+        return 0
+    why = res.failures() + ["%s exited with %s" % (t.name, t.status)
+                            for t in res.tests if t.status != 0]
+    for w in why:
+        print("fuzz-long: " + w, file=sys.stderr)
+    return 1 if why else 0
+
+
 def cmd_shell(args):
     g = make_guest(args, TIERS[args.tier])
     plan = load_plan(SUITE_MODULES) + "shell\n"
@@ -518,7 +548,8 @@ def cmd_shell(args):
 def main():
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("command", choices=["check", "run", "shell", "bench", "summary"])
+    p.add_argument("command", choices=["check", "run", "shell", "bench", "summary",
+                                       "fuzz-long"])
     p.add_argument("files", nargs="*", help="count files (summary)")
     p.add_argument("--tier", choices=sorted(TIERS), default="debian")
     p.add_argument("--kver")
@@ -534,7 +565,7 @@ def main():
     if args.command != "summary" and not (args.kver and args.kos and args.bins):
         p.error("%s needs --kver, --kos and --bins" % args.command)
     return {"check": cmd_check, "run": cmd_run, "shell": cmd_shell, "bench": cmd_bench,
-            "summary": cmd_summary}[args.command](args)
+            "summary": cmd_summary, "fuzz-long": cmd_fuzz_long}[args.command](args)
 
 
 if __name__ == "__main__":
