@@ -258,6 +258,7 @@ static struct platform_driver osprey_platform_driver = {
 		.name = "osprey",
 	},
 };
+
 static int __init osprey_init(void)
 {
 	return platform_driver_register(&osprey_platform_driver);
