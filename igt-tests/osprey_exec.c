@@ -2176,42 +2176,6 @@ static void test_submit_bad_flags(void)
 
 /* Two GPUs ------------------------------------------------------------------ */
 
-static int count_osprey_render_nodes(void)
-{
-	int count = 0;
-
-	for (int i = 128; i < 192; i++) {
-		char path[64];
-		int fd;
-
-		snprintf(path, sizeof(path), "/dev/dri/renderD%d", i);
-		fd = open(path, O_RDWR | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		count += is_osprey_device(fd);
-		close(fd);
-	}
-	return count;
-}
-
-/* The render node of the @n-th Osprey device (0-based). */
-static int open_osprey_render(int n)
-{
-	for (int i = 128; i < 192; i++) {
-		char path[64];
-		int fd;
-
-		snprintf(path, sizeof(path), "/dev/dri/renderD%d", i);
-		fd = open(path, O_RDWR | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		if (is_osprey_device(fd) && n-- == 0)
-			return fd;
-		close(fd);
-	}
-	return -1;
-}
-
 static void reload_sim(const char *opts)
 {
 	igt_assert_eq(igt_kmod_unload("osprey"), 0);
@@ -2227,7 +2191,7 @@ static void reload_sim(const char *opts)
  */
 static void sem_wait_other_gpu(void)
 {
-	int fd0 = open_osprey_render(0), fd1 = open_osprey_render(1);
+	int fd0 = igt_osprey_open_render(0), fd1 = igt_osprey_open_render(1);
 	char name0[64], name1[64];
 	struct igt_osprey_cs w, r;
 	struct igt_osprey_bo *sem, *batch0, *batch1;
@@ -2329,11 +2293,11 @@ int igt_main()
 	 */
 	igt_subtest_group() {
 		igt_fixture() {
-			if (count_osprey_render_nodes() < 2) {
+			if (igt_osprey_count_render_nodes() < 2) {
 				reload_sim("devices=2");
 				reloaded = true;
 			}
-			igt_assert_lte(2, count_osprey_render_nodes());
+			igt_assert_lte(2, igt_osprey_count_render_nodes());
 			fd = drm_open_driver_render(DRIVER_OSPREY);
 			igt_require_osprey(fd);
 			read_params(fd);

@@ -2572,20 +2572,6 @@ static void run_fuzz(void)
 
 #define PARAM_DIR "/sys/module/osprey/parameters"
 
-static unsigned int read_param(const char *name, unsigned int fallback)
-{
-	char path[128], *buf;
-	unsigned int v;
-
-	snprintf(path, sizeof(path), PARAM_DIR "/%s", name);
-	buf = igt_osprey_read_file(path, NULL);
-	if (!buf)
-		return fallback;
-	v = strtoul(buf, NULL, 10);
-	free(buf);
-	return v;
-}
-
 /* Put osprey back as the suite loaded it, whatever the run left open. */
 static void restore_osprey(int sig)
 {
@@ -2686,7 +2672,7 @@ static void setup(int *ctl)
 			      NULL);
 	unbounded = total_calls == 0;
 
-	timeout_ms = read_param("timeout_ms", 0);
+	timeout_ms = igt_osprey_module_param("timeout_ms", 0);
 	if (timeout_ms != SHORT_TIMEOUT_MS) {
 		/* Short hangs; the exit handler restores the defaults. */
 		snprintf(opts, sizeof(opts), "timeout_ms=%u", SHORT_TIMEOUT_MS);
@@ -2709,8 +2695,8 @@ static void setup(int *ctl)
 	max_batch_size = igt_osprey_get_param(*ctl, DRM_OSPREY_PARAM_MAX_BATCH_SIZE);
 	max_syncs = igt_osprey_get_param(*ctl, DRM_OSPREY_PARAM_MAX_SYNCS);
 	igt_info("%s, %s: timeout_ms %u, hang_limit %u, %s kernel\n", render_path,
-		 primary_path, read_param("timeout_ms", 0), read_param("hang_limit", 0),
-		 slow > 1 ? "debug" : "Debian");
+		 primary_path, igt_osprey_module_param("timeout_ms", 0),
+		 igt_osprey_module_param("hang_limit", 0), slow > 1 ? "debug" : "Debian");
 
 	/* Two pages never mapped, then one read-only page. */
 	hole = mmap(NULL, 3 * GPU_PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

@@ -1734,20 +1734,6 @@ static void test_unbind_pending(void)
 
 /* Setup ------------------------------------------------------------------- */
 
-static unsigned int read_param(const char *name, unsigned int fallback)
-{
-	char path[128], *buf;
-	unsigned int v;
-
-	snprintf(path, sizeof(path), PARAM_DIR "/%s", name);
-	buf = igt_osprey_read_file(path, NULL);
-	if (!buf)
-		return fallback;
-	v = strtoul(buf, NULL, 10);
-	free(buf);
-	return v;
-}
-
 /*
  * Put osprey back as the suite loaded it, with its default parameters.
  * Files this process still has open (a failed subtest's) would keep the
@@ -1778,16 +1764,16 @@ static void setup(void)
 
 	igt_require_f(access("/sys/class/devcoredump", F_OK) == 0,
 		      "the kernel has no devcoredump\n");
-	if (read_param("timeout_ms", 0) != SHORT_TIMEOUT_MS) {
+	if (igt_osprey_module_param("timeout_ms", 0) != SHORT_TIMEOUT_MS) {
 		/* Shorter hangs; the exit handler restores the defaults. */
 		snprintf(opts, sizeof(opts), "timeout_ms=%u", SHORT_TIMEOUT_MS);
 		igt_install_exit_handler(restore_osprey);
 		reloaded = true;
 		reload_osprey(opts);
 	}
-	timeout_ms = read_param("timeout_ms", timeout_ms);
-	hang_limit = read_param("hang_limit", hang_limit);
-	coredump_history = read_param("coredump_history", coredump_history);
+	timeout_ms = igt_osprey_module_param("timeout_ms", timeout_ms);
+	hang_limit = igt_osprey_module_param("hang_limit", hang_limit);
+	coredump_history = igt_osprey_module_param("coredump_history", coredump_history);
 
 	fd = drm_open_driver_render(DRIVER_OSPREY);
 	igt_require_osprey(fd);

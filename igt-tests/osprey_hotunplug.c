@@ -64,24 +64,6 @@ static void check_working(void)
 	drm_close_driver(primary);
 }
 
-static int count_osprey_render_nodes(void)
-{
-	int count = 0;
-
-	for (int i = 128; i < 192; i++) {
-		char path[64];
-		int fd;
-
-		snprintf(path, sizeof(path), "/dev/dri/renderD%d", i);
-		fd = open(path, O_RDWR);
-		if (fd < 0)
-			continue;
-		count += is_osprey_device(fd);
-		close(fd);
-	}
-	return count;
-}
-
 static void reload_sim(const char *opts)
 {
 	igt_assert_eq(igt_kmod_unload("osprey"), 0);
@@ -222,7 +204,7 @@ int igt_main()
 	igt_subtest("unbind-rebind") {
 		for (int i = 0; i < 3; i++) {
 			unbind_device(name);
-			igt_assert_eq(count_osprey_render_nodes(), 0);
+			igt_assert_eq(igt_osprey_count_render_nodes(), 0);
 			bind_device(name);
 			check_working();
 		}
@@ -261,7 +243,7 @@ int igt_main()
 		for (int i = 0; i < 3; i++) {
 			igt_assert_eq(igt_kmod_unload("osprey"), 0);
 			igt_assert(!igt_kmod_is_loaded("osprey"));
-			igt_assert_eq(count_osprey_render_nodes(), 0);
+			igt_assert_eq(igt_osprey_count_render_nodes(), 0);
 			igt_assert_eq(igt_kmod_load("osprey", NULL), 0);
 			check_working();
 		}
@@ -300,9 +282,9 @@ int igt_main()
 	igt_describe("Two GPUs get two sets of nodes, and both work.");
 	igt_subtest("two-devices") {
 		reload_sim("devices=2");
-		igt_assert_eq(count_osprey_render_nodes(), 2);
+		igt_assert_eq(igt_osprey_count_render_nodes(), 2);
 		reload_sim(NULL);
-		igt_assert_eq(count_osprey_render_nodes(), 1);
+		igt_assert_eq(igt_osprey_count_render_nodes(), 1);
 		check_working();
 	}
 }

@@ -176,42 +176,6 @@ static bool minor_exists(int minor)
 	return access(path, F_OK) == 0;
 }
 
-static int count_osprey_render_nodes(void)
-{
-	int count = 0;
-
-	for (int i = 128; i < 192; i++) {
-		char path[64];
-		int fd;
-
-		snprintf(path, sizeof(path), "/dev/dri/renderD%d", i);
-		fd = open(path, O_RDWR | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		count += is_osprey_device(fd);
-		close(fd);
-	}
-	return count;
-}
-
-/* The render node of the @n-th Osprey device (0-based). */
-static int open_osprey_render(int n)
-{
-	for (int i = 128; i < 192; i++) {
-		char path[64];
-		int fd;
-
-		snprintf(path, sizeof(path), "/dev/dri/renderD%d", i);
-		fd = open(path, O_RDWR | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		if (is_osprey_device(fd) && n-- == 0)
-			return fd;
-		close(fd);
-	}
-	return -1;
-}
-
 static void device_of(int fd, char *name, size_t len)
 {
 	igt_assert_eq(igt_osprey_device_name(fd, name, len), 0);
@@ -2034,11 +1998,11 @@ static void test_module_reload_loop(void)
 			igt_assert_eq(igt_osprey_devcoredump_find(device, NULL, 0), 1);
 			if (order == 1) {
 				igt_assert_eq(igt_kmod_unload("osprey_sim"), 0);
-				igt_assert_eq(count_osprey_render_nodes(), 0);
+				igt_assert_eq(igt_osprey_count_render_nodes(), 0);
 			}
 		}
 		igt_assert_eq(igt_kmod_unload("osprey"), 0);
-		igt_assert_eq(count_osprey_render_nodes(), 0);
+		igt_assert_eq(igt_osprey_count_render_nodes(), 0);
 		igt_assert_eq(igt_osprey_devcoredump_find(device, NULL, 0), 0);
 		if (order == 0)
 			igt_assert_eq(igt_kmod_unload("osprey_sim"), 0);
@@ -2048,7 +2012,7 @@ static void test_module_reload_loop(void)
 
 		igt_assert_eq(igt_kmod_load("osprey_sim", NULL), 0);
 		igt_assert_eq(igt_kmod_load("osprey", opts), 0);
-		igt_assert_eq(count_osprey_render_nodes(), 1);
+		igt_assert_eq(igt_osprey_count_render_nodes(), 1);
 		records += kmsg_check(kmsg, "while loading");
 	}
 	igt_info("module-reload-loop: %u rounds in %.1f s, %u kernel log records, no error\n",
@@ -2079,9 +2043,9 @@ static void test_two_devices(void)
 	int fd_a, fd_b, dmabuf;
 
 	set_modules(true, true);
-	igt_assert_eq(count_osprey_render_nodes(), 2);
-	fd_a = open_osprey_render(0);
-	fd_b = open_osprey_render(1);
+	igt_assert_eq(igt_osprey_count_render_nodes(), 2);
+	fd_a = igt_osprey_open_render(0);
+	fd_b = igt_osprey_open_render(1);
 	igt_assert_fd(fd_a);
 	igt_assert_fd(fd_b);
 	device_of(fd_a, name_a, sizeof(name_a));
@@ -2189,7 +2153,7 @@ static void test_two_devices(void)
 	close(fd_a);
 	close(fd_b);
 	set_modules(false, true);
-	igt_assert_eq(count_osprey_render_nodes(), 1);
+	igt_assert_eq(igt_osprey_count_render_nodes(), 1);
 }
 
 /* Setup ------------------------------------------------------------------------ */

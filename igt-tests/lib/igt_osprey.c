@@ -45,6 +45,63 @@ bool is_osprey_device(int fd)
 }
 
 /**
+ * igt_osprey_open_render: the render node of the @n-th Osprey device
+ *
+ * Devices count from 0 in render-node order; returns the open file, or -1
+ * when there are not that many.
+ */
+int igt_osprey_open_render(int n)
+{
+	for (int i = 128; i < 192; i++) {
+		char path[64];
+		int fd;
+
+		snprintf(path, sizeof(path), "/dev/dri/renderD%d", i);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (is_osprey_device(fd) && n-- == 0)
+			return fd;
+		close(fd);
+	}
+	return -1;
+}
+
+/**
+ * igt_osprey_count_render_nodes: how many Osprey render nodes there are
+ */
+int igt_osprey_count_render_nodes(void)
+{
+	int count = 0, fd;
+
+	while ((fd = igt_osprey_open_render(count)) >= 0) {
+		close(fd);
+		count++;
+	}
+	return count;
+}
+
+/**
+ * igt_osprey_module_param: an unsigned parameter of the osprey module
+ *
+ * Returns the value of /sys/module/osprey/parameters/@name, or @fallback
+ * when it cannot be read.
+ */
+unsigned int igt_osprey_module_param(const char *name, unsigned int fallback)
+{
+	char path[128], *buf;
+	unsigned int v;
+
+	snprintf(path, sizeof(path), "/sys/module/osprey/parameters/%s", name);
+	buf = igt_osprey_read_file(path, NULL);
+	if (!buf)
+		return fallback;
+	v = strtoul(buf, NULL, 10);
+	free(buf);
+	return v;
+}
+
+/**
  * igt_require_osprey: skip unless @fd is an Osprey node
  */
 void igt_require_osprey(int fd)

@@ -26,6 +26,9 @@
 #endif
 
 bool is_osprey_device(int fd);
+int igt_osprey_open_render(int n);
+int igt_osprey_count_render_nodes(void);
+unsigned int igt_osprey_module_param(const char *name, unsigned int fallback);
 void igt_require_osprey(int fd);
 
 int __igt_osprey_get_param(int fd, uint32_t param, uint64_t *value);
