@@ -12,9 +12,9 @@
  * reclaim (which may wait for that fence) or for a lock held by someone who
  * waits for it. The snapshot itself was reserved at probe (two per device);
  * buffer contents go into pages allocated with GFP_NOWAIT; the VM is read
- * under a trylock of its lock (a bind that holds it may be waiting for the
- * hung job), the page-table walk without a lock (tables are freed only with
- * their VM, which the capture holds). What cannot be had is recorded as
+ * under a trylock of its lock, retried for up to 20 ms (a bind that holds
+ * it may be waiting for the hung job), the page-table walk without a lock
+ * (tables are freed only with their VM, which the capture holds). What cannot be had is recorded as
  * skipped, with the reason, never silently left out.
  *
  * Budget: ``coredump_budget`` bounds the text. The fixed sections take at
@@ -42,6 +42,7 @@
  */
 
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/dma-fence.h>
 #include <linux/highmem.h>
 #include <linux/kernfs.h>
@@ -76,6 +77,8 @@ MODULE_PARM_DESC(coredump_history, "Coredumps kept in debugfs (default 4)");
 #define OSPREY_CD_MAX_BUDGET	SZ_1G
 /* Snapshots reserved per device. */
 #define OSPREY_CD_NUM_SNAPS	2
+/* Tries of the VM's lock, 0.5 to 1 ms apart. */
+#define OSPREY_CD_LOCK_TRIES	20
 /* Ring bytes dumped before RING_HEAD and after the tail. */
 #define OSPREY_CD_RING_BEFORE	256
 #define OSPREY_CD_RING_AFTER	64
@@ -354,6 +357,7 @@ static void cd_capture_contents_locked(struct osprey_cd_snapshot *snap)
 static void cd_capture_vm(struct osprey_device *odev, struct osprey_cd_snapshot *snap)
 {
 	struct osprey_vm *vm = snap->vm;
+	unsigned int tries;
 
 	snap->owner_pid = vm->owner_pid;
 	memcpy(snap->owner_comm, vm->owner_comm, sizeof(snap->owner_comm));
@@ -361,9 +365,18 @@ static void cd_capture_vm(struct osprey_device *odev, struct osprey_cd_snapshot 
 	    snap->fault_status == OSPREY_FAULT_PERMISSION)
 		snap->walk_levels = osprey_vm_walk(vm, snap->fault_address, snap->walk);
 
-	if (!mutex_trylock(&vm->lock)) {
-		cd_skip(snap, "mappings", 0, "the VM was being changed");
-		return;
+	/*
+	 * Never a blocking lock: an unmap holds it while it waits for the
+	 * hung job. But SUBMIT holds it for a moment after a job is pushed,
+	 * and a job that faults at once would find it taken: try again for
+	 * a bounded 20 ms.
+	 */
+	for (tries = 0; !mutex_trylock(&vm->lock); tries++) {
+		if (tries == OSPREY_CD_LOCK_TRIES) {
+			cd_skip(snap, "mappings", 0, "the VM was being changed");
+			return;
+		}
+		usleep_range(500, 1000);
 	}
 	cd_capture_mappings_locked(odev, snap);
 	cd_sort_bos(snap);
