@@ -62,6 +62,7 @@ struct osprey_hw_bus {
 #define OSPREY_REG_FEATURES		0x000c	/* OSPREY_FEATURE_* */
 #define OSPREY_FEATURE_MMU		BIT(0)
 #define OSPREY_FEATURE_TIMESTAMP	BIT(1)
+#define OSPREY_FEATURE_DISPLAY		BIT(2)	/* the display controller below */
 #define OSPREY_REG_NUM_ENGINES		0x0010	/* command engines, >= 1 */
 
 /* Scratch register (read/write, no effect): for bus checks at bring-up. */
@@ -85,7 +86,14 @@ struct osprey_hw_bus {
 #define OSPREY_IRQ_FAULT		BIT(2)	/* an MMU fault stopped the engine */
 #define OSPREY_IRQ_ERROR		BIT(3)	/* an invalid instruction or packet */
 #define OSPREY_IRQ_RESET_DONE		BIT(4)	/* a RESET completed */
-#define OSPREY_IRQ_ALL			GENMASK(4, 0)
+#define OSPREY_IRQ_HOTPLUG		BIT(5)	/* a connector's CONN_STATUS changed */
+#define OSPREY_IRQ_VBLANK(p)		BIT(8 + (p))	/* pipe p started a frame */
+#define OSPREY_IRQ_CRC(p)		BIT(12 + (p))	/* pipe p has a new CRC */
+#define OSPREY_IRQ_WB_DONE(p)		BIT(16 + (p))	/* pipe p's writeback ended */
+#define OSPREY_IRQ_UNDERRUN(p)		BIT(20 + (p))	/* pipe p could not read a plane */
+#define OSPREY_IRQ_ENGINE_ALL		GENMASK(4, 0)
+#define OSPREY_IRQ_DISPLAY_ALL		(GENMASK(23, 8) | OSPREY_IRQ_HOTPLUG)
+#define OSPREY_IRQ_ALL			(OSPREY_IRQ_ENGINE_ALL | OSPREY_IRQ_DISPLAY_ALL)
 
 /*
  * MMU: eight address-space slots, three-level page tables of 512 64-bit
@@ -141,6 +149,92 @@ struct osprey_hw_bus {
 #define OSPREY_REG_TIMESTAMP_HI		0x1050	/* RO */
 #define OSPREY_REG_DEBUG_STATUS		0x1054	/* RO */
 #define OSPREY_DEBUG_LOCKUP		BIT(0)	/* an injected lockup holds the engine */
+
+/*
+ * Display controller (FEATURES.DISPLAY; docs/gpu-model.md, "The display
+ * controller"). DISP_NUM_PIPES pipes, each with a connector, a writeback
+ * unit and three planes (primary, overlay, cursor) composed into the
+ * pipe's frame. Scanout and writeback reach memory through the display
+ * address space: its own three-level page table, same format as the
+ * engine's, programmed through DISP_PGTABLE_*.
+ *
+ * Registers marked (S) are double-buffered: a write goes to the pending
+ * copy, and PIPE_UPDATE makes the pipe latch every pending copy of the pipe
+ * (pipe, plane and writeback registers) at its next vblank. Reads return the
+ * pending copy. The others take effect at once.
+ */
+#define OSPREY_REG_DISP_NUM_PIPES	0x4000	/* RO, 0 to OSPREY_DISP_MAX_PIPES */
+#define OSPREY_DISP_MAX_PIPES		4
+#define OSPREY_REG_DISP_PGTABLE_LO	0x4008	/* bits 31:12 */
+#define OSPREY_REG_DISP_PGTABLE_HI	0x400c	/* bits 51:32 */
+#define OSPREY_REG_DISP_AS_CONTROL	0x4010	/* OSPREY_AS_ENABLE */
+#define OSPREY_REG_DISP_MMU_INVALIDATE	0x4014	/* WO, write 1 */
+#define OSPREY_REG_DISP_MAX_WIDTH	0x4018	/* RO, largest mode/plane width */
+#define OSPREY_REG_DISP_MAX_HEIGHT	0x401c	/* RO, largest mode/plane height */
+
+/* Pipe p's block; every offset below is relative to it. */
+#define OSPREY_DISP_PIPE(p)		(0x4400 + 0x400 * (p))
+
+#define OSPREY_PIPE_CONTROL		0x000	/* (S) */
+#define OSPREY_PIPE_ENABLE		BIT(0)	/* run the timing, compose frames */
+#define OSPREY_PIPE_MODE_SIZE		0x004	/* (S) width 15:0, height 31:16 */
+#define OSPREY_PIPE_MODE_TOTAL		0x008	/* (S) htotal 15:0, vtotal 31:16 */
+#define OSPREY_PIPE_MODE_CLOCK		0x00c	/* (S) pixel clock in kHz */
+#define OSPREY_PIPE_BG_COLOR		0x010	/* (S) background, XRGB8888 */
+#define OSPREY_PIPE_UPDATE		0x014	/* W: 1 latches (S) at next vblank; R: bit 0 pending */
+#define OSPREY_PIPE_STATUS		0x018	/* RO */
+#define OSPREY_PIPE_ACTIVE		BIT(0)	/* timing running */
+#define OSPREY_PIPE_UNDERRUN		BIT(1)	/* last frame lost a plane; see UNDERRUN_* */
+#define OSPREY_PIPE_FRAME_COUNT		0x01c	/* RO, vblanks since reset, wraps */
+#define OSPREY_PIPE_VBLANK_TS_LO	0x020	/* RO, TIMESTAMP clock at the last vblank; latches HI */
+#define OSPREY_PIPE_VBLANK_TS_HI	0x024	/* RO */
+#define OSPREY_PIPE_CRC_CONTROL		0x028	/* bit 0: compute a CRC of every frame */
+#define OSPREY_PIPE_CRC_VALUE		0x02c	/* RO, CRC of frame CRC_FRAME; latches CRC_FRAME */
+#define OSPREY_PIPE_CRC_FRAME		0x030	/* RO */
+#define OSPREY_PIPE_CONN_STATUS		0x034	/* RO, bit 0: a monitor is connected */
+#define OSPREY_PIPE_EDID_SIZE		0x038	/* RO, bytes of EDID, 0 when disconnected */
+#define OSPREY_PIPE_UNDERRUN_ADDR_LO	0x040	/* RO, display VA that could not be read */
+#define OSPREY_PIPE_UNDERRUN_ADDR_HI	0x044	/* RO */
+#define OSPREY_PIPE_UNDERRUN_PLANE	0x048	/* RO, plane index, or OSPREY_UNDERRUN_WB */
+#define OSPREY_UNDERRUN_WB		0xf	/* the writeback target faulted */
+#define OSPREY_PIPE_UNDERRUN_COUNT	0x04c	/* RO, frames with an underrun, wraps */
+#define OSPREY_PIPE_WB_ADDR_LO		0x050	/* (S) display VA of the writeback target */
+#define OSPREY_PIPE_WB_ADDR_HI		0x054	/* (S) */
+#define OSPREY_PIPE_WB_PITCH		0x058	/* (S) bytes per line, multiple of 4 */
+#define OSPREY_PIPE_WB_CONTROL		0x05c	/* (S) */
+#define OSPREY_WB_ARM			BIT(0)	/* write the next frame, once, XRGB8888 */
+#define OSPREY_PIPE_WB_STATUS		0x060	/* RO, 0 done, 1 faulted (see UNDERRUN_*) */
+
+/* Plane n (OSPREY_PLANE_*) of a pipe, relative to the pipe's block. */
+#define OSPREY_PIPE_PLANE(n)		(0x080 + 0x40 * (n))
+#define OSPREY_PLANE_PRIMARY		0
+#define OSPREY_PLANE_OVERLAY		1
+#define OSPREY_PLANE_CURSOR		2
+#define OSPREY_NUM_PLANES		3
+
+#define OSPREY_PLANE_CONTROL		0x00	/* (S) bit 0: enable */
+#define OSPREY_PLANE_ENABLE		BIT(0)
+#define OSPREY_PLANE_FORMAT		0x04	/* (S) OSPREY_FMT_* */
+#define OSPREY_FMT_XRGB8888		0
+#define OSPREY_FMT_ARGB8888		1
+#define OSPREY_FMT_RGB565		2
+#define OSPREY_FMT_XBGR8888		3
+#define OSPREY_FMT_ABGR8888		4
+#define OSPREY_PLANE_ADDR_LO		0x08	/* (S) display VA of the top-left pixel shown */
+#define OSPREY_PLANE_ADDR_HI		0x0c	/* (S) */
+#define OSPREY_PLANE_PITCH		0x10	/* (S) bytes per line */
+#define OSPREY_PLANE_SIZE		0x14	/* (S) width 15:0, height 31:16, no scaling */
+#define OSPREY_PLANE_POS		0x18	/* (S) x 15:0, y 31:16 in the pipe */
+#define OSPREY_PLANE_ALPHA		0x1c	/* (S) plane alpha, 7:0 */
+#define OSPREY_PLANE_BLEND		0x20	/* (S) OSPREY_BLEND_* */
+#define OSPREY_BLEND_PREMULTI		0
+#define OSPREY_BLEND_COVERAGE		1
+#define OSPREY_BLEND_NONE		2	/* pixel alpha ignored */
+#define OSPREY_PLANE_ZPOS		0x24	/* (S) 0-2, lower first; ties by plane index */
+
+/* The connector's EDID, OSPREY_PIPE_EDID_SIZE bytes, 4 per register, LE. */
+#define OSPREY_PIPE_EDID(i)		(0x200 + 4 * (i))
+#define OSPREY_EDID_MAX			256
 
 /* Size of the register window: offsets at or above it hold no register. */
 #define OSPREY_REG_WINDOW_SIZE		0x10000

@@ -210,4 +210,42 @@ void osprey_sim_set_lockup(struct osprey_sim *sim, bool lockup);
  */
 void osprey_sim_irq_work(struct irq_work *work);
 
+/**
+ * osprey_sim_cable_init() - Register the monitor cable's virtio driver
+ *
+ * The monitor cable shows the composed frames of Osprey device 0 on a
+ * virtio-gpu device, when the machine has one (docs/gpu-model.md).
+ *
+ * Return: 0 or a negative errno.
+ */
+int osprey_sim_cable_init(void);
+
+/**
+ * osprey_sim_cable_exit() - Unregister the monitor cable's virtio driver
+ */
+void osprey_sim_cable_exit(void);
+
+/**
+ * osprey_sim_cable_connected() - Whether a monitor output exists
+ * @output: Scanout index, the same as the pipe index.
+ *
+ * Return: true if a virtio-gpu device is bound and has that scanout.
+ */
+bool osprey_sim_cable_connected(unsigned int output);
+
+/**
+ * osprey_sim_cable_present() - Show a frame on a monitor output
+ * @output: Scanout index, the same as the pipe index.
+ * @pixels: XRGB8888 pixels, or NULL to blank the output.
+ * @width: Width in pixels.
+ * @height: Height in pixels.
+ * @stride: Bytes from one line of @pixels to the next.
+ *
+ * Context: Process context; may sleep.
+ * Return: 0, -ENODEV if there is no such output, or another negative errno
+ * which the caller only counts.
+ */
+int osprey_sim_cable_present(unsigned int output, const u32 *pixels,
+			     u32 width, u32 height, u32 stride);
+
 #endif /* _OSPREY_SIM_H_ */
