@@ -181,12 +181,14 @@ struct osprey_hw_bus {
 #define OSPREY_PIPE_MODE_TOTAL		0x008	/* (S) htotal 15:0, vtotal 31:16 */
 #define OSPREY_PIPE_MODE_CLOCK		0x00c	/* (S) pixel clock in kHz */
 #define OSPREY_PIPE_BG_COLOR		0x010	/* (S) background, XRGB8888 */
-#define OSPREY_PIPE_UPDATE		0x014	/* W: 1 latches (S) at next vblank; R: bit 0 pending */
+/* PIPE_UPDATE: write 1 to latch (S) at the next vblank; bit 0 reads 1 until then. */
+#define OSPREY_PIPE_UPDATE		0x014
 #define OSPREY_PIPE_STATUS		0x018	/* RO */
 #define OSPREY_PIPE_ACTIVE		BIT(0)	/* timing running */
 #define OSPREY_PIPE_UNDERRUN		BIT(1)	/* last frame lost a plane; see UNDERRUN_* */
 #define OSPREY_PIPE_FRAME_COUNT		0x01c	/* RO, vblanks since reset, wraps */
-#define OSPREY_PIPE_VBLANK_TS_LO	0x020	/* RO, TIMESTAMP clock at the last vblank; latches HI */
+/* VBLANK_TS: the TIMESTAMP clock at the last vblank; reading LO latches HI. */
+#define OSPREY_PIPE_VBLANK_TS_LO	0x020	/* RO */
 #define OSPREY_PIPE_VBLANK_TS_HI	0x024	/* RO */
 #define OSPREY_PIPE_CRC_CONTROL		0x028	/* bit 0: compute a CRC of every frame */
 #define OSPREY_PIPE_CRC_VALUE		0x02c	/* RO, CRC of frame CRC_FRAME; latches CRC_FRAME */
