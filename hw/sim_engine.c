@@ -12,7 +12,8 @@
  * Bus addresses are CPU physical addresses: the model reaches a page
  * through its struct page, and a bus address with no page behind it is an
  * access that faults (as a translation fault, since only walks and ring
- * reads use bus addresses).
+ * reads use bus addresses). The page-table walk, osprey_sim_mmu_walk(), and
+ * osprey_sim_bus_map() are shared with the display controller.
  *
  * The thread never holds &osprey_sim.lock while it touches memory. It takes
  * it to read the registers it needs and to publish its progress (head,
@@ -65,8 +66,7 @@ struct sim_exec {
 
 /* Bus (physical) memory ------------------------------------------------ */
 
-/* Map the page holding @pa; NULL if no RAM page is there. */
-static void *bus_map(u64 pa)
+void *osprey_sim_bus_map(u64 pa)
 {
 	unsigned long pfn = PHYS_PFN(pa);
 
@@ -77,7 +77,7 @@ static void *bus_map(u64 pa)
 
 static bool bus_read32(u64 pa, u32 *value)
 {
-	u32 *p = bus_map(pa);
+	u32 *p = osprey_sim_bus_map(pa);
 
 	if (!p)
 		return false;
@@ -88,7 +88,7 @@ static bool bus_read32(u64 pa, u32 *value)
 
 static bool bus_read64(u64 pa, u64 *value)
 {
-	u64 *p = bus_map(pa);
+	u64 *p = osprey_sim_bus_map(pa);
 
 	if (!p)
 		return false;
@@ -101,21 +101,12 @@ static bool bus_read64(u64 pa, u64 *value)
 
 static const u64 sim_pte_reserved = ~(OSPREY_PTE_VALID | OSPREY_PTE_WRITE | OSPREY_PTE_ADDR);
 
-/* Translate @va for @access; 0, or the OSPREY_FAULT_* of the failed walk. */
-static u32 sim_translate(struct sim_exec *x, u64 va, u32 access, u64 *pa)
+u32 osprey_sim_mmu_walk(const struct osprey_sim_as *as, u64 va, u32 access, u64 *pa)
 {
-	struct osprey_sim *sim = x->sim;
-	unsigned long flags;
-	u64 table, pte = 0;
+	u64 table = as->pgtable, pte = 0;
 	int level;
-	u32 ctl;
 
-	spin_lock_irqsave(&sim->lock, flags);
-	table = sim->as[x->as].pgtable;
-	ctl = sim->as[x->as].control;
-	spin_unlock_irqrestore(&sim->lock, flags);
-
-	if (!(ctl & OSPREY_AS_ENABLE) || va >> OSPREY_VA_BITS)
+	if (!(as->control & OSPREY_AS_ENABLE) || va >> OSPREY_VA_BITS)
 		return OSPREY_FAULT_TRANSLATION;
 
 	for (level = 0; level < 3; level++) {
@@ -132,6 +123,20 @@ static u32 sim_translate(struct sim_exec *x, u64 va, u32 access, u64 *pa)
 	return 0;
 }
 
+/* Translate @va for @access; 0, or the OSPREY_FAULT_* of the failed walk. */
+static u32 sim_translate(struct sim_exec *x, u64 va, u32 access, u64 *pa)
+{
+	struct osprey_sim *sim = x->sim;
+	struct osprey_sim_as as;
+	unsigned long flags;
+
+	spin_lock_irqsave(&sim->lock, flags);
+	as = sim->as[x->as];
+	spin_unlock_irqrestore(&sim->lock, flags);
+
+	return osprey_sim_mmu_walk(&as, va, access, pa);
+}
+
 /* Map the GPU page holding @va for @access; NULL with the fault recorded. */
 static void *gpu_map(struct sim_exec *x, u64 va, u32 access)
 {
@@ -140,7 +145,7 @@ static void *gpu_map(struct sim_exec *x, u64 va, u32 access)
 	u64 pa;
 
 	fault = sim_translate(x, va, access, &pa);
-	p = fault ? NULL : bus_map(pa);
+	p = fault ? NULL : osprey_sim_bus_map(pa);
 	if (!p) {
 		x->fault_status = fault ?: OSPREY_FAULT_TRANSLATION;
 		x->fault_address = va;

@@ -63,7 +63,8 @@ u32 osprey_sim_reg_read(void *ctx, u32 offset)
 	case OSPREY_REG_REVISION:
 		return sim->revision;
 	case OSPREY_REG_FEATURES:
-		return OSPREY_FEATURE_MMU | OSPREY_FEATURE_TIMESTAMP;
+		return OSPREY_FEATURE_MMU | OSPREY_FEATURE_TIMESTAMP |
+		       (READ_ONCE(sim->disp.num_pipes) ? OSPREY_FEATURE_DISPLAY : 0);
 	case OSPREY_REG_NUM_ENGINES:
 		return 1;
 	}
@@ -83,7 +84,8 @@ u32 osprey_sim_reg_read(void *ctx, u32 offset)
 		value = sim->irq_rawstat & sim->irq_mask;
 		break;
 	default:
-		if (!osprey_sim_engine_read(sim, offset, &value))
+		if (!osprey_sim_engine_read(sim, offset, &value) &&
+		    !osprey_sim_display_read(sim, offset, &value))
 			value = OSPREY_REG_INVALID_READ;
 		break;
 	}
@@ -114,7 +116,8 @@ void osprey_sim_reg_write(void *ctx, u32 offset, u32 value)
 		osprey_sim_raise_locked(sim, value & OSPREY_IRQ_SOFT);
 		break;
 	default:
-		osprey_sim_engine_write(sim, offset, value);
+		if (!osprey_sim_engine_write(sim, offset, value))
+			osprey_sim_display_write(sim, offset, value);
 		break;
 	}
 	spin_unlock_irqrestore(&sim->lock, flags);
