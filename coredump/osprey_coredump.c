@@ -35,6 +35,18 @@
  * goes to dev_coredumpv(); a dump not published for that reason counts as
  * lost.
  *
+ * Display: every capture also reads the display controller's registers,
+ * through the bus like the engine's (the global ones, then each pipe's,
+ * its writeback's and its planes'), and the driver's last CRCs of each pipe
+ * (osprey_display_crc_history()). A display underrun, which the KMS code
+ * reports with osprey_coredump_display_underrun(), is a capture of its own:
+ * queued on the engine's reset workqueue (the hang, fault and manual
+ * captures run there too, so no two captures race for a snapshot), with
+ * reason "display-underrun", no job and no VM, and without stopping the
+ * engine, which has nothing to do with it. An underrun that lasts repeats
+ * every frame: one capture per pipe every %OSPREY_CD_UNDERRUN_INTERVAL_MS
+ * at most.
+ *
  * Lockdep is primed at probe with a dry run of the capture inside a
  * fence-signalling section, after teaching it that memory reclaim may wait
  * for fences: a GFP_KERNEL allocation or a blocking lock added to the
@@ -79,6 +91,8 @@ MODULE_PARM_DESC(coredump_history, "Coredumps kept in debugfs (default 4)");
 #define OSPREY_CD_NUM_SNAPS	2
 /* Tries of the VM's lock, 0.5 to 1 ms apart. */
 #define OSPREY_CD_LOCK_TRIES	20
+/* Display underruns of a pipe closer than this to its last capture are not captured. */
+#define OSPREY_CD_UNDERRUN_INTERVAL_MS	5000
 /* Ring bytes dumped before RING_HEAD and after the tail. */
 #define OSPREY_CD_RING_BEFORE	256
 #define OSPREY_CD_RING_AFTER	64
@@ -127,6 +141,111 @@ static void cd_capture_regs(struct osprey_device *odev, struct osprey_cd_snapsho
 					     osprey_read(odev, OSPREY_REG_FAULT_ADDRESS_HI));
 }
 
+static void cd_capture_plane(struct osprey_device *odev, u32 base, struct osprey_cd_plane *pl)
+{
+	pl->control = osprey_read(odev, base + OSPREY_PLANE_CONTROL);
+	pl->format = osprey_read(odev, base + OSPREY_PLANE_FORMAT);
+	pl->addr = osprey_isa_u64(osprey_read(odev, base + OSPREY_PLANE_ADDR_LO),
+				  osprey_read(odev, base + OSPREY_PLANE_ADDR_HI));
+	pl->pitch = osprey_read(odev, base + OSPREY_PLANE_PITCH);
+	pl->size = osprey_read(odev, base + OSPREY_PLANE_SIZE);
+	pl->pos = osprey_read(odev, base + OSPREY_PLANE_POS);
+	pl->alpha = osprey_read(odev, base + OSPREY_PLANE_ALPHA);
+	pl->blend = osprey_read(odev, base + OSPREY_PLANE_BLEND);
+	pl->zpos = osprey_read(odev, base + OSPREY_PLANE_ZPOS);
+}
+
+static void cd_capture_pipe(struct osprey_device *odev, unsigned int p,
+			    struct osprey_cd_pipe *pp)
+{
+	const u32 base = OSPREY_DISP_PIPE(p);
+	unsigned long flags;
+	unsigned int i, n;
+	u32 lo, hi;
+
+	pp->control = osprey_read(odev, base + OSPREY_PIPE_CONTROL);
+	pp->mode_size = osprey_read(odev, base + OSPREY_PIPE_MODE_SIZE);
+	pp->mode_total = osprey_read(odev, base + OSPREY_PIPE_MODE_TOTAL);
+	pp->mode_clock = osprey_read(odev, base + OSPREY_PIPE_MODE_CLOCK);
+	pp->bg_color = osprey_read(odev, base + OSPREY_PIPE_BG_COLOR);
+	pp->update = osprey_read(odev, base + OSPREY_PIPE_UPDATE);
+	pp->status = osprey_read(odev, base + OSPREY_PIPE_STATUS);
+	pp->frame_count = osprey_read(odev, base + OSPREY_PIPE_FRAME_COUNT);
+	pp->crc_control = osprey_read(odev, base + OSPREY_PIPE_CRC_CONTROL);
+	/*
+	 * Reading VBLANK_TS_LO latches its HI half, reading CRC_VALUE latches
+	 * CRC_FRAME: each pair is read back to back, with this CPU's
+	 * interrupts off, so that the display's interrupt handler cannot come
+	 * between the two reads of either pair here. (On another CPU it
+	 * could, between its own two reads: a window of one register read,
+	 * which a capture opens once.)
+	 */
+	local_irq_save(flags);
+	lo = osprey_read(odev, base + OSPREY_PIPE_VBLANK_TS_LO);
+	hi = osprey_read(odev, base + OSPREY_PIPE_VBLANK_TS_HI);
+	pp->crc_value = osprey_read(odev, base + OSPREY_PIPE_CRC_VALUE);
+	pp->crc_frame = osprey_read(odev, base + OSPREY_PIPE_CRC_FRAME);
+	local_irq_restore(flags);
+	pp->vblank_ts = osprey_isa_u64(lo, hi);
+	pp->conn_status = osprey_read(odev, base + OSPREY_PIPE_CONN_STATUS);
+	pp->edid_size = osprey_read(odev, base + OSPREY_PIPE_EDID_SIZE);
+	pp->underrun_addr = osprey_isa_u64(osprey_read(odev, base + OSPREY_PIPE_UNDERRUN_ADDR_LO),
+					   osprey_read(odev, base + OSPREY_PIPE_UNDERRUN_ADDR_HI));
+	pp->underrun_plane = osprey_read(odev, base + OSPREY_PIPE_UNDERRUN_PLANE);
+	pp->underrun_count = osprey_read(odev, base + OSPREY_PIPE_UNDERRUN_COUNT);
+	pp->wb_addr = osprey_isa_u64(osprey_read(odev, base + OSPREY_PIPE_WB_ADDR_LO),
+				     osprey_read(odev, base + OSPREY_PIPE_WB_ADDR_HI));
+	pp->wb_pitch = osprey_read(odev, base + OSPREY_PIPE_WB_PITCH);
+	pp->wb_control = osprey_read(odev, base + OSPREY_PIPE_WB_CONTROL);
+	pp->wb_status = osprey_read(odev, base + OSPREY_PIPE_WB_STATUS);
+	for (i = 0; i < OSPREY_NUM_PLANES; i++)
+		cd_capture_plane(odev, base + OSPREY_PIPE_PLANE(i), &pp->planes[i]);
+
+	n = osprey_display_crc_history(odev, p, pp->crcs, pp->crc_frames,
+				       OSPREY_CD_DISPLAY_CRCS);
+	pp->ncrcs = min_t(unsigned int, n, OSPREY_CD_DISPLAY_CRCS);
+}
+
+/* The display controller's registers; for an underrun, its pipe's address. */
+static void cd_capture_display(struct osprey_device *odev, struct osprey_cd_snapshot *snap,
+			       u32 underrun_pipe)
+{
+	struct osprey_cd_display *d = &snap->display;
+	unsigned int p;
+
+	d->underrun_pipe = OSPREY_CD_NO_PIPE;
+	d->present = odev->info.features & OSPREY_FEATURE_DISPLAY;
+	if (!d->present)
+		return;
+	d->num_pipes = osprey_read(odev, OSPREY_REG_DISP_NUM_PIPES);
+	d->npipes = min_t(u32, d->num_pipes, OSPREY_DISP_MAX_PIPES);
+	if (d->npipes < d->num_pipes)
+		cd_skip(snap, "display", 0, "more pipes than the display controller may have");
+	d->as_control = osprey_read(odev, OSPREY_REG_DISP_AS_CONTROL);
+	d->pgtable = osprey_isa_u64(osprey_read(odev, OSPREY_REG_DISP_PGTABLE_LO),
+				    osprey_read(odev, OSPREY_REG_DISP_PGTABLE_HI));
+	d->max_width = osprey_read(odev, OSPREY_REG_DISP_MAX_WIDTH);
+	d->max_height = osprey_read(odev, OSPREY_REG_DISP_MAX_HEIGHT);
+	for (p = 0; p < d->npipes; p++)
+		cd_capture_pipe(odev, p, &d->pipes[p]);
+
+	if (underrun_pipe >= OSPREY_DISP_MAX_PIPES)
+		return;
+	d->underrun_pipe = underrun_pipe;
+	if (underrun_pipe < d->npipes) {
+		d->underrun_addr = d->pipes[underrun_pipe].underrun_addr;
+		d->underrun_plane = d->pipes[underrun_pipe].underrun_plane;
+		return;
+	}
+	d->underrun_addr =
+		osprey_isa_u64(osprey_read(odev, OSPREY_DISP_PIPE(underrun_pipe) +
+					   OSPREY_PIPE_UNDERRUN_ADDR_LO),
+			       osprey_read(odev, OSPREY_DISP_PIPE(underrun_pipe) +
+					   OSPREY_PIPE_UNDERRUN_ADDR_HI));
+	d->underrun_plane = osprey_read(odev, OSPREY_DISP_PIPE(underrun_pipe) +
+					OSPREY_PIPE_UNDERRUN_PLANE);
+}
+
 static void cd_capture_ring(struct osprey_device *odev, struct osprey_cd_snapshot *snap)
 {
 	struct osprey_engine *e = &odev->engine;
@@ -135,7 +254,8 @@ static void cd_capture_ring(struct osprey_device *odev, struct osprey_cd_snapsho
 
 	snap->ring_size = OSPREY_RING_SIZE;
 	snap->ring_head = osprey_read(odev, OSPREY_REG_RING_HEAD) & mask & ~3u;
-	snap->ring_tail = e->tail;
+	/* A display capture runs beside run_job(): a value, if not the newest. */
+	snap->ring_tail = READ_ONCE(e->tail);
 	start = (snap->ring_head - OSPREY_CD_RING_BEFORE) & mask;
 	bytes = ((snap->ring_tail - start) & mask) + OSPREY_CD_RING_AFTER;
 	bytes = min_t(u32, bytes, OSPREY_CD_RING_WORDS * sizeof(u32));
@@ -396,9 +516,13 @@ static struct osprey_cd_snapshot *cd_get_snapshot(struct osprey_coredump *cd)
 	return snap;
 }
 
-/* Fill @snap; no allocation but GFP_NOWAIT pages, no blocking lock. */
+/*
+ * Fill @snap; no allocation but GFP_NOWAIT pages, no blocking lock.
+ * @underrun_pipe: the pipe of a display underrun, or %OSPREY_CD_NO_PIPE.
+ */
 static void cd_fill(struct osprey_device *odev, struct osprey_cd_snapshot *snap,
-		    u32 reason, u32 halt, struct osprey_hw_fence *guilty, u64 detected_ns)
+		    u32 reason, u32 halt, struct osprey_hw_fence *guilty, u64 detected_ns,
+		    u32 underrun_pipe)
 {
 	u64 start = ktime_get_boottime_ns();
 
@@ -413,15 +537,20 @@ static void cd_fill(struct osprey_device *odev, struct osprey_cd_snapshot *snap,
 	ktime_get_real_ts64(&snap->time);
 
 	cd_capture_regs(odev, snap);
+	cd_capture_display(odev, snap, underrun_pipe);
 	cd_capture_ring(odev, snap);
-	cd_capture_jobs(odev, snap, guilty);
+	/* A running engine's list of jobs is no picture of anything. */
+	if (halt == OSPREY_CD_RUNNING)
+		cd_skip(snap, "jobs", 0, "the engine was not stopped for this capture");
+	else
+		cd_capture_jobs(odev, snap, guilty);
 	if (snap->vm)
 		cd_capture_vm(odev, snap);
 	snap->capture_ns = ktime_get_boottime_ns() - start;
 }
 
-void osprey_coredump_capture(struct osprey_device *odev, u32 reason, u32 halt,
-			     struct osprey_hw_fence *guilty, u64 detected_ns)
+static void cd_capture(struct osprey_device *odev, u32 reason, u32 halt,
+		       struct osprey_hw_fence *guilty, u64 detected_ns, u32 underrun_pipe)
 {
 	struct osprey_coredump *cd = to_cd(odev);
 	struct osprey_cd_snapshot *snap = cd_get_snapshot(cd);
@@ -432,7 +561,7 @@ void osprey_coredump_capture(struct osprey_device *odev, u32 reason, u32 halt,
 				     "coredump: the last two are still being written, this one is lost\n");
 		return;
 	}
-	cd_fill(odev, snap, reason, halt, guilty, detected_ns);
+	cd_fill(odev, snap, reason, halt, guilty, detected_ns, underrun_pipe);
 	atomic_inc(&cd->captured);
 	atomic_set(&cd->last_capture_us, div_u64(snap->capture_ns, NSEC_PER_USEC));
 
@@ -441,6 +570,71 @@ void osprey_coredump_capture(struct osprey_device *odev, u32 reason, u32 halt,
 	list_add_tail(&snap->link, &cd->queued);
 	spin_unlock(&cd->snap_lock);
 	queue_work(system_unbound_wq, &cd->work);
+}
+
+void osprey_coredump_capture(struct osprey_device *odev, u32 reason, u32 halt,
+			     struct osprey_hw_fence *guilty, u64 detected_ns)
+{
+	cd_capture(odev, reason, halt, guilty, detected_ns, OSPREY_CD_NO_PIPE);
+}
+
+/*
+ * The display underruns reported since the last run, one capture each (on
+ * the reset workqueue: in the fence-signalling path of the hangs queued
+ * behind it, with the same rules as theirs).
+ */
+static void cd_underrun_work(struct work_struct *work)
+{
+	struct osprey_coredump *cd = container_of(work, struct osprey_coredump, underrun_work);
+	struct osprey_device *odev = container_of(cd, struct osprey_device, coredump);
+	u64 detected[OSPREY_DISP_MAX_PIPES];
+	unsigned long pending;
+	unsigned int pipe;
+	bool cookie;
+	int idx;
+
+	spin_lock_irq(&cd->underrun_lock);
+	pending = cd->underrun_pending;
+	cd->underrun_pending = 0;
+	memcpy(detected, cd->underrun_detected_ns, sizeof(detected));
+	spin_unlock_irq(&cd->underrun_lock);
+
+	if (!drm_dev_enter(&odev->drm, &idx))
+		return;
+	cookie = dma_fence_begin_signalling();
+	for_each_set_bit(pipe, &pending, OSPREY_DISP_MAX_PIPES) {
+		u64 last = cd->underrun_last_ns[pipe];
+		u64 interval = OSPREY_CD_UNDERRUN_INTERVAL_MS * NSEC_PER_MSEC;
+
+		if (last && detected[pipe] - last < interval) {
+			atomic_inc(&cd->underruns_ratelimited);
+			continue;
+		}
+		cd->underrun_last_ns[pipe] = detected[pipe];
+		cd_capture(odev, OSPREY_CD_REASON_DISPLAY_UNDERRUN, OSPREY_CD_RUNNING, NULL,
+			   detected[pipe], pipe);
+	}
+	dma_fence_end_signalling(cookie);
+	drm_dev_exit(idx);
+}
+
+void osprey_coredump_display_underrun(struct osprey_device *odev, unsigned int pipe)
+{
+	struct osprey_coredump *cd = to_cd(odev);
+	unsigned long flags;
+
+	if (drm_WARN_ON_ONCE(&odev->drm, pipe >= OSPREY_DISP_MAX_PIPES) ||
+	    !(odev->info.features & OSPREY_FEATURE_DISPLAY))
+		return;
+	spin_lock_irqsave(&cd->underrun_lock, flags);
+	if (!cd->unplugged) {
+		if (!(cd->underrun_pending & BIT(pipe))) {
+			cd->underrun_pending |= BIT(pipe);
+			cd->underrun_detected_ns[pipe] = ktime_get_boottime_ns();
+		}
+		queue_work(odev->engine.reset_wq, &cd->underrun_work);
+	}
+	spin_unlock_irqrestore(&cd->underrun_lock, flags);
 }
 
 /* Format and publish -------------------------------------------------------- */
@@ -626,7 +820,7 @@ static void cd_prime_lockdep(struct osprey_device *odev)
 		struct page *page = cd_alloc_page();
 
 		cd_fill(odev, snap, OSPREY_CD_REASON_MANUAL, OSPREY_CD_HALTED, NULL,
-			ktime_get_boottime_ns());
+			ktime_get_boottime_ns(), OSPREY_CD_NO_PIPE);
 		if (page)
 			__free_page(page);
 		spin_lock(&cd->snap_lock);
@@ -636,12 +830,23 @@ static void cd_prime_lockdep(struct osprey_device *odev)
 	dma_fence_end_signalling(cookie);
 }
 
+/* No display capture is queued after this, and none is left. */
+static void cd_stop_underruns(struct osprey_coredump *cd)
+{
+	spin_lock_irq(&cd->underrun_lock);
+	WRITE_ONCE(cd->unplugged, true);
+	spin_unlock_irq(&cd->underrun_lock);
+	cancel_work_sync(&cd->underrun_work);
+}
+
 static void cd_fini(struct drm_device *drm, void *arg)
 {
 	struct osprey_coredump *cd = arg;
 	struct osprey_cd_snapshot *snap, *next;
 	struct osprey_cd_text *text, *tmp;
 
+	/* A probe that failed never unplugged: no capture may come now. */
+	cd_stop_underruns(cd);
 	cancel_work_sync(&cd->work);
 	list_for_each_entry_safe(text, tmp, &cd->history, link)
 		cd_text_put(text);
@@ -660,6 +865,8 @@ int osprey_coredump_init(struct osprey_device *odev)
 	INIT_LIST_HEAD(&cd->free_snaps);
 	INIT_LIST_HEAD(&cd->queued);
 	INIT_WORK(&cd->work, cd_work);
+	spin_lock_init(&cd->underrun_lock);
+	INIT_WORK(&cd->underrun_work, cd_underrun_work);
 	mutex_init(&cd->lock);
 	INIT_LIST_HEAD(&cd->history);
 
@@ -681,7 +888,8 @@ void osprey_coredump_unplug(struct osprey_device *odev)
 {
 	struct osprey_coredump *cd = to_cd(odev);
 
-	WRITE_ONCE(cd->unplugged, true);
+	/* Display captures last: the engine's have stopped with the engine. */
+	cd_stop_underruns(cd);
 	flush_work(&cd->work);
 	/* A dump left in devcoredump would outlive the device's sysfs node. */
 	dev_coredump_put(odev->drm.dev);
@@ -707,6 +915,7 @@ static int cd_debugfs_stats(struct seq_file *m, void *unused)
 	seq_putc(m, '\n');
 	seq_printf(m, "last_capture_us: %d\n", atomic_read(&cd->last_capture_us));
 	seq_printf(m, "last_format_us: %d\n", atomic_read(&cd->last_format_us));
+	seq_printf(m, "underruns_ratelimited: %d\n", atomic_read(&cd->underruns_ratelimited));
 	return 0;
 }
 

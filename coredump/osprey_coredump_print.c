@@ -13,6 +13,12 @@
  *
  * Runs in the worker, never in the fence-signalling path; it only reads
  * the snapshot and allocates nothing.
+ *
+ * The display section writes the registers of the display controller as
+ * the format names them: the double-buffered ones as read (their pending
+ * copies), fields of a register (a mode's width and height, a plane's
+ * position) apart, a plane's format and blend mode as words when the value
+ * is one the hardware knows and as a number otherwise.
  */
 
 #include <linux/bitfield.h>
@@ -194,6 +200,7 @@ static void cd_header(struct osprey_cd_out *o, const struct osprey_cd_snapshot *
 		[OSPREY_CD_HALTED] = "yes",
 		[OSPREY_CD_NOT_HALTED] = "no",
 		[OSPREY_CD_STOPPED_ERROR] = "error",
+		[OSPREY_CD_RUNNING] = "running",
 	};
 
 	time64_to_tm(snap->time.tv_sec, 0, &tm);
@@ -236,6 +243,111 @@ static void cd_registers(struct osprey_cd_out *o, const struct osprey_cd_snapsho
 		else
 			cd_printf(o, "%s: 0x%08x\n", name, snap->regs[i]);
 	}
+	cd_section_end(o);
+}
+
+static_assert(OSPREY_CD_DISPLAY_MAX_PIPES == OSPREY_DISP_MAX_PIPES);
+static_assert(OSPREY_CD_DISPLAY_PLANES == OSPREY_NUM_PLANES);
+static_assert(OSPREY_CD_DISPLAY_WB == OSPREY_UNDERRUN_WB);
+
+static const char *const cd_format_names[] = {
+	[OSPREY_FMT_XRGB8888] = "xrgb8888",
+	[OSPREY_FMT_ARGB8888] = "argb8888",
+	[OSPREY_FMT_RGB565] = "rgb565",
+	[OSPREY_FMT_XBGR8888] = "xbgr8888",
+	[OSPREY_FMT_ABGR8888] = "abgr8888",
+};
+
+static const char *const cd_blend_names[] = {
+	[OSPREY_BLEND_PREMULTI] = "premulti",
+	[OSPREY_BLEND_COVERAGE] = "coverage",
+	[OSPREY_BLEND_NONE] = "none",
+};
+
+/* " <key>=<word>" if @names has a word for @value, else " <key>=<decimal>". */
+static void cd_word(struct osprey_cd_out *o, const char *key, const char *const *names,
+		    size_t n, u32 value)
+{
+	if (value < n && names[value])
+		cd_printf(o, " %s=%s", key, names[value]);
+	else
+		cd_printf(o, " %s=%u", key, value);
+}
+
+/* " plane=<n>", "wb" for the writeback unit. */
+static void cd_underrun_plane(struct osprey_cd_out *o, u32 plane)
+{
+	if (plane == OSPREY_UNDERRUN_WB)
+		cd_printf(o, " plane=wb");
+	else
+		cd_printf(o, " plane=%u", plane);
+}
+
+static void cd_display_pipe(struct osprey_cd_out *o, const struct osprey_cd_pipe *pp,
+			    unsigned int p)
+{
+	unsigned int i;
+
+	cd_printf(o, "pipe: %u\n", p);
+	cd_printf(o, "control: 0x%08x\n", pp->control);
+	cd_printf(o, "mode: width=%lu height=%lu htotal=%lu vtotal=%lu clock=%u\n",
+		  FIELD_GET(GENMASK(15, 0), pp->mode_size),
+		  FIELD_GET(GENMASK(31, 16), pp->mode_size),
+		  FIELD_GET(GENMASK(15, 0), pp->mode_total),
+		  FIELD_GET(GENMASK(31, 16), pp->mode_total), pp->mode_clock);
+	cd_printf(o, "bg_color: 0x%08x\n", pp->bg_color);
+	cd_printf(o, "update: 0x%08x\n", pp->update);
+	cd_printf(o, "status: 0x%08x\n", pp->status);
+	cd_printf(o, "frame_count: %u\n", pp->frame_count);
+	cd_printf(o, "vblank_ts: %llu\n", pp->vblank_ts);
+	cd_printf(o, "crc: control=0x%08x value=0x%08x frame=%u\n", pp->crc_control,
+		  pp->crc_value, pp->crc_frame);
+	cd_printf(o, "conn: status=0x%08x edid_size=%u\n", pp->conn_status, pp->edid_size);
+	cd_printf(o, "last_underrun: address=0x%llx", pp->underrun_addr);
+	cd_underrun_plane(o, pp->underrun_plane);
+	cd_printf(o, " count=%u\n", pp->underrun_count);
+	cd_printf(o, "wb: control=0x%08x address=0x%llx pitch=%u status=0x%08x\n",
+		  pp->wb_control, pp->wb_addr, pp->wb_pitch, pp->wb_status);
+	for (i = 0; i < OSPREY_NUM_PLANES; i++) {
+		const struct osprey_cd_plane *pl = &pp->planes[i];
+
+		cd_printf(o, "plane: index=%u control=0x%08x", i, pl->control);
+		cd_word(o, "format", cd_format_names, ARRAY_SIZE(cd_format_names), pl->format);
+		cd_printf(o, " address=0x%llx pitch=%u width=%lu height=%lu x=%lu y=%lu",
+			  pl->addr, pl->pitch, FIELD_GET(GENMASK(15, 0), pl->size),
+			  FIELD_GET(GENMASK(31, 16), pl->size),
+			  FIELD_GET(GENMASK(15, 0), pl->pos), FIELD_GET(GENMASK(31, 16), pl->pos));
+		cd_printf(o, " alpha=%u", pl->alpha);
+		cd_word(o, "blend", cd_blend_names, ARRAY_SIZE(cd_blend_names), pl->blend);
+		cd_printf(o, " zpos=%u\n", pl->zpos);
+	}
+	for (i = 0; i < pp->ncrcs; i++)
+		cd_printf(o, "crc_history: frame=%u value=0x%08x\n", pp->crc_frames[i],
+			  pp->crcs[i]);
+}
+
+static void cd_display(struct osprey_cd_out *o, const struct osprey_cd_snapshot *snap)
+{
+	const struct osprey_cd_display *d = &snap->display;
+	unsigned int p;
+
+	cd_section_begin(o, OSPREY_CD_SEC_DISPLAY);
+	if (!d->present) {
+		cd_printf(o, "controller: none\n");
+		cd_section_end(o);
+		return;
+	}
+	cd_printf(o, "controller: present\n");
+	cd_printf(o, "pipes: %u\n", d->npipes);
+	cd_printf(o, "as: control=0x%08x pgtable=0x%llx\n", d->as_control, d->pgtable);
+	cd_printf(o, "max: width=%u height=%u\n", d->max_width, d->max_height);
+	if (d->underrun_pipe != OSPREY_CD_NO_PIPE) {
+		cd_printf(o, "underrun: pipe=%u", d->underrun_pipe);
+		cd_underrun_plane(o, d->underrun_plane);
+		cd_printf(o, " address=0x%llx\n", d->underrun_addr);
+	}
+	for (p = 0; p < d->npipes; p++)
+		cd_display_pipe(o, &d->pipes[p], p);
 	cd_section_end(o);
 }
 
@@ -575,6 +687,7 @@ size_t osprey_coredump_format(const struct osprey_cd_snapshot *snap,
 	cd_write(&o, OSPREY_COREDUMP_MAGIC, OSPREY_COREDUMP_MAGIC_LEN);
 	cd_header(&o, snap, odev);
 	cd_registers(&o, snap);
+	cd_display(&o, snap);
 	cd_ring(&o, snap);
 	cd_job(&o, snap);
 	cd_fault(&o, snap);

@@ -6,7 +6,9 @@
  *
  * The platform driver for "osprey" devices. Probe identifies the GPU through
  * its identity registers, checks the register bus and the interrupt line,
- * and registers a DRM device with a primary and a render node.
+ * and registers a DRM device with a primary and a render node. The primary
+ * node also drives the display controller through atomic KMS (osprey_kms.c
+ * and the files it names), set up after the engine.
  *
  * Hot-unplug: remove calls drm_dev_unplug(), so every ioctl that starts
  * afterwards fails with -ENODEV (the DRM core refuses its own ioctls and the
@@ -15,6 +17,11 @@
  * writes). The &struct osprey_device
  * lives on until the last open file is closed; nothing reaches the hardware
  * after remove has returned.
+ *
+ * Remove turns the display off first, while the device is still whole
+ * (drm_atomic_helper_shutdown(): planes and CRTCs off, vblank off), then
+ * unplugs, then stops the display for good (osprey_display_unplug()), the
+ * engine and the coredumps. Unplugging unregisters the fbdev client.
  */
 
 #include <linux/dma-mapping.h>
@@ -49,6 +56,8 @@ static irqreturn_t osprey_irq_handler(int irq, void *arg)
 	if (status & OSPREY_IRQ_SOFT)
 		complete(&odev->soft_irq_seen);
 	osprey_engine_irq(odev, status);
+	if (status & OSPREY_IRQ_DISPLAY_ALL)
+		osprey_display_irq(odev, status);
 
 	return IRQ_HANDLED;
 }
@@ -166,7 +175,7 @@ static const struct file_operations osprey_drm_fops = {
 
 static const struct drm_driver osprey_drm_driver = {
 	.driver_features = DRIVER_GEM | DRIVER_GEM_GPUVA | DRIVER_RENDER | DRIVER_SYNCOBJ |
-			   DRIVER_SYNCOBJ_TIMELINE,
+			   DRIVER_SYNCOBJ_TIMELINE | DRIVER_MODESET | DRIVER_ATOMIC,
 	.open = osprey_open,
 	.postclose = osprey_postclose,
 	.gem_create_object = osprey_bo_gem_create_object,
@@ -176,6 +185,9 @@ static const struct drm_driver osprey_drm_driver = {
 	.ioctls = osprey_ioctls,
 	.num_ioctls = ARRAY_SIZE(osprey_ioctls),
 	.fops = &osprey_drm_fops,
+#if IS_ENABLED(CONFIG_DRM_FBDEV_EMULATION)
+	.fbdev_probe = osprey_fbdev_probe,
+#endif
 	.name = "osprey",
 	.desc = "Osprey GPU",
 	.major = 0,
@@ -226,15 +238,21 @@ static int osprey_probe(struct platform_device *pdev)
 	if (err)
 		goto err_mask;
 
+	err = osprey_display_init(odev);
+	if (err)
+		goto err_mask;
+
 	osprey_debugfs_register(odev);
 	osprey_gem_debugfs_register(odev);
 	osprey_engine_debugfs_register(odev);
 	osprey_coredump_debugfs_register(odev);
+	osprey_display_debugfs_register(odev);
 
 	err = drm_dev_register(&odev->drm, 0);
 	if (err)
 		goto err_mask;
 
+	osprey_display_register(odev);
 	return 0;
 
 err_mask:
@@ -246,14 +264,22 @@ static void osprey_remove(struct platform_device *pdev)
 {
 	struct osprey_device *odev = platform_get_drvdata(pdev);
 
+	osprey_display_shutdown(odev);
 	drm_dev_unplug(&odev->drm);
+	osprey_display_unplug(odev);
 	osprey_engine_unplug(odev);
 	osprey_coredump_unplug(odev);
+}
+
+static void osprey_shutdown(struct platform_device *pdev)
+{
+	osprey_display_shutdown(platform_get_drvdata(pdev));
 }
 
 static struct platform_driver osprey_platform_driver = {
 	.probe = osprey_probe,
 	.remove = osprey_remove,
+	.shutdown = osprey_shutdown,
 	.driver = {
 		.name = "osprey",
 	},

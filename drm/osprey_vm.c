@@ -16,6 +16,22 @@
  * invalidates the slot's TLB and drops the mapping's buffer reference: the
  * GPU can no longer be using the pages when their last reference goes.
  *
+ * The display has a VM of its own, owned by the kernel: no file, no
+ * drm_gpuva bookkeeping, a &struct drm_mm (protected by the VM's lock)
+ * choosing where each buffer goes. osprey_vm_kernel_map() maps a whole
+ * buffer there and osprey_vm_kernel_unmap() removes it; the page-table code
+ * is the same as for user VMs. Whoever maps keeps a buffer reference until
+ * the unmap, and invalidates the TLB of the address space it belongs to.
+ * Unlike a user VM's, a kernel VM's tables do not all live as long as the
+ * VM: its L1 tables are made with it, for its whole range, and each mapping
+ * gets whole L2 tables (2 MiB-aligned ranges), freed by its unmap, when
+ * the hardware no longer reads them. So the tables alive (which the
+ * gem_count debugfs file counts) depend only on the mappings alive, not on
+ * where they went or what came before; osprey_vm_walk() is for user VMs.
+ * A kernel VM has no &drm_gpuvm, no users count and no slot: it is made
+ * with osprey_vm_create_kernel() and freed with osprey_vm_destroy_kernel()
+ * once nothing is mapped.
+ *
  * Lock order: &osprey_vm.lock, then a buffer's reservation lock (which
  * also guards the buffer's list of mappings, drm_gpuvm's default), then
  * &osprey_engine.slot_lock. Buffer pages are pinned before the VM lock is
@@ -39,6 +55,9 @@
 #define OSPREY_PT_SHIFT(level)	(30 - 9 * (level))
 #define OSPREY_PT_INDEX(va, level) \
 	(((va) >> OSPREY_PT_SHIFT(level)) & (OSPREY_PT_ENTRIES - 1))
+/* What an entry of an L0 table (an L1 table) and of an L1 table covers. */
+#define OSPREY_PT_L1_SPAN	BIT_ULL(OSPREY_PT_SHIFT(0))
+#define OSPREY_PT_L2_SPAN	BIT_ULL(OSPREY_PT_SHIFT(1))
 
 /* drm_gpuva flag of a read-only mapping. */
 #define OSPREY_VMA_READONLY	DRM_GPUVA_USERBITS
@@ -98,24 +117,25 @@ static u64 *osprey_pt_entries(struct osprey_pt *pt)
 }
 
 /*
- * The L2 table covering @va, allocating the tables on the way when @alloc.
- * NULL when it does not exist (or -ENOMEM as an ERR_PTR).
+ * The table of @level (1 or 2) covering @va, allocating the tables on the
+ * way when @alloc. NULL when it does not exist (or -ENOMEM as an ERR_PTR).
  */
-static struct osprey_pt *osprey_vm_l2(struct osprey_vm *vm, u64 va, bool alloc)
+static struct osprey_pt *osprey_vm_table(struct osprey_vm *vm, u64 va, int level,
+					 bool alloc)
 {
 	struct osprey_pt *pt = vm->root;
-	int level;
+	int l;
 
 	lockdep_assert_held(&vm->lock);
 
-	for (level = 0; level < 2; level++) {
-		unsigned int idx = OSPREY_PT_INDEX(va, level);
+	for (l = 0; l < level; l++) {
+		unsigned int idx = OSPREY_PT_INDEX(va, l);
 		struct osprey_pt *child = pt->children[idx];
 
 		if (!child) {
 			if (!alloc)
 				return NULL;
-			child = osprey_pt_new(&vm->odev->drm, level + 1);
+			child = osprey_pt_new(&vm->odev->drm, l + 1);
 			if (IS_ERR(child))
 				return child;
 			WRITE_ONCE(pt->children[idx], child);
@@ -127,6 +147,12 @@ static struct osprey_pt *osprey_vm_l2(struct osprey_vm *vm, u64 va, bool alloc)
 		pt = child;
 	}
 	return pt;
+}
+
+/* The L2 table covering @va; see osprey_vm_table(). */
+static struct osprey_pt *osprey_vm_l2(struct osprey_vm *vm, u64 va, bool alloc)
+{
+	return osprey_vm_table(vm, va, 2, alloc);
 }
 
 /* Clear the entries of [va, va + size): the tables exist, it was mapped. */
@@ -361,6 +387,132 @@ void osprey_vm_file_fini(struct osprey_file *ofile)
 	osprey_vm_put(ofile->default_vm);
 }
 
+/* Buffer pages ---------------------------------------------------------- */
+
+/* The pages of a buffer for the GPU, pinned for the buffer's lifetime. */
+static struct sg_table *osprey_vm_bo_sgt(struct drm_gem_object *obj)
+{
+	struct osprey_dmabuf_bo *dbo = to_osprey_dmabuf_bo(obj);
+	struct osprey_bo *bo = to_osprey_bo(obj);
+
+	if (bo)
+		return drm_gem_shmem_get_pages_sgt(&bo->base);
+	if (dbo)
+		return dbo->tgem.import_sgt;
+	return ERR_PTR(-ENOENT);
+}
+
+/* Kernel-owned VMs ------------------------------------------------------ */
+
+/* Drop the L2 tables of a kernel mapping's range: they were its alone. */
+static void osprey_vm_kernel_free_l2_locked(struct osprey_vm *vm,
+					    const struct drm_mm_node *node)
+{
+	u64 va;
+
+	lockdep_assert_held(&vm->lock);
+
+	for (va = node->start; va < node->start + node->size; va += OSPREY_PT_L2_SPAN) {
+		struct osprey_pt *l1 = osprey_vm_table(vm, va, 1, false);
+		unsigned int idx = OSPREY_PT_INDEX(va, 1);
+		struct osprey_pt *l2 = l1 ? l1->children[idx] : NULL;
+
+		if (!l2)
+			continue;
+		WRITE_ONCE(osprey_pt_entries(l1)[idx], 0);
+		WRITE_ONCE(l1->children[idx], NULL);
+		osprey_pt_put(l2);
+	}
+}
+
+struct osprey_vm *osprey_vm_create_kernel(struct osprey_device *odev,
+					  const char *name, u64 start, u64 end)
+{
+	struct osprey_pt *l1 = NULL;
+	struct osprey_vm *vm;
+	u64 va;
+
+	/*
+	 * No drm_gpuvm: nothing to track that the allocator does not, and
+	 * drm_gpuvm_init() takes a reference on the device, which a VM the
+	 * device owns until its release must not hold.
+	 */
+	vm = kzalloc(sizeof(*vm), GFP_KERNEL);
+	if (!vm)
+		return ERR_PTR(-ENOMEM);
+	vm->root = osprey_pt_new(&odev->drm, 0);
+	if (IS_ERR(vm->root)) {
+		l1 = vm->root;
+		kfree(vm);
+		return ERR_CAST(l1);
+	}
+	vm->odev = odev;
+	strscpy(vm->owner_comm, name);
+	kref_init(&vm->users);
+	mutex_init(&vm->lock);
+	vm->slot = -1;
+
+	/* Every L1 table of the range, for good (see the DOC above). */
+	mutex_lock(&vm->lock);
+	for (va = ALIGN_DOWN(start, OSPREY_PT_L1_SPAN); va < end; va += OSPREY_PT_L1_SPAN) {
+		l1 = osprey_vm_table(vm, va, 1, true);
+		if (IS_ERR(l1))
+			break;
+	}
+	mutex_unlock(&vm->lock);
+	if (IS_ERR(l1)) {
+		osprey_vm_destroy_kernel(vm);
+		return ERR_CAST(l1);
+	}
+	return vm;
+}
+
+void osprey_vm_destroy_kernel(struct osprey_vm *vm)
+{
+	mutex_lock(&vm->lock);
+	osprey_pt_free_tree(vm->root);
+	vm->root = NULL;
+	mutex_unlock(&vm->lock);
+	mutex_destroy(&vm->lock);
+	kfree(vm);
+}
+
+int osprey_vm_kernel_map(struct osprey_vm *vm, struct drm_mm *mm,
+			 struct drm_gem_object *obj, bool writable,
+			 struct drm_mm_node *node)
+{
+	struct sg_table *sgt;
+	int ret;
+
+	/* Pinned before the VM lock: the shmem helpers take the reservation. */
+	sgt = osprey_vm_bo_sgt(obj);
+	if (IS_ERR(sgt))
+		return PTR_ERR(sgt);
+
+	mutex_lock(&vm->lock);
+	/* Whole L2 tables: each mapping has its own. */
+	ret = drm_mm_insert_node_generic(mm, node, ALIGN(obj->size, OSPREY_PT_L2_SPAN),
+					 OSPREY_PT_L2_SPAN, 0, DRM_MM_INSERT_BEST);
+	if (!ret) {
+		ret = osprey_vm_write_locked(vm, node->start, obj->size, sgt, 0,
+					     writable);
+		if (ret) {
+			osprey_vm_kernel_free_l2_locked(vm, node);
+			drm_mm_remove_node(node);
+		}
+	}
+	mutex_unlock(&vm->lock);
+	return ret;
+}
+
+void osprey_vm_kernel_unmap(struct osprey_vm *vm, struct drm_mm_node *node)
+{
+	mutex_lock(&vm->lock);
+	osprey_vm_kernel_free_l2_locked(vm, node);
+	drm_mm_remove_node(node);
+	mutex_unlock(&vm->lock);
+}
+
 /* Ioctls --------------------------------------------------------------- */
 
 int osprey_ioctl_vm_create(struct drm_device *drm, void *data,
@@ -413,19 +565,6 @@ int osprey_ioctl_vm_destroy(struct drm_device *drm, void *data,
 		return -ENOENT;
 	osprey_vm_put(vm);
 	return 0;
-}
-
-/* The pages of a buffer for the GPU, pinned for the buffer's lifetime. */
-static struct sg_table *osprey_vm_bo_sgt(struct drm_gem_object *obj)
-{
-	struct osprey_dmabuf_bo *dbo = to_osprey_dmabuf_bo(obj);
-	struct osprey_bo *bo = to_osprey_bo(obj);
-
-	if (bo)
-		return drm_gem_shmem_get_pages_sgt(&bo->base);
-	if (dbo)
-		return dbo->tgem.import_sgt;
-	return ERR_PTR(-ENOENT);
 }
 
 static int osprey_vm_map(struct osprey_vm *vm, struct drm_file *file,

@@ -15,6 +15,7 @@
 
 #include <linux/dma-buf.h>
 #include <xf86drm.h>
+#include <xf86drmMode.h>
 
 #include "igt.h"
 #include "igt_kmod.h"
@@ -1671,6 +1672,199 @@ static void test_manual_capture(void)
 	dump_dismiss(&d);
 }
 
+/**
+ * struct scanout - a mode set on CRTC 0 (pipe 0) from a dumb buffer
+ * @fd: the primary node, as DRM master
+ * @crtc_id: CRTC 0
+ * @conn_id: the connector driving it
+ * @mode: the mode set
+ * @handle: the dumb buffer
+ * @fb_id: its framebuffer
+ * @pitch: its pitch
+ */
+struct scanout {
+	int fd;
+	uint32_t crtc_id, conn_id;
+	drmModeModeInfo mode;
+	uint32_t handle, fb_id, pitch;
+};
+
+/* A connected connector's preferred mode, set on CRTC 0; skips without KMS. */
+static void scanout_pipe0(struct scanout *so)
+{
+	drmModeConnector *conn = NULL;
+	drmModeRes *res;
+	uint64_t size;
+	void *map;
+
+	memset(so, 0, sizeof(*so));
+	so->fd = drm_open_driver_master(DRIVER_OSPREY);
+	res = drmModeGetResources(so->fd);
+	igt_require_f(res && res->count_crtcs > 0 && res->count_connectors > 0,
+		      "%s has no display (KMS)\n", device);
+	so->crtc_id = res->crtcs[0];
+	for (int i = 0; i < res->count_connectors && !so->conn_id; i++) {
+		conn = drmModeGetConnector(so->fd, res->connectors[i]);
+		igt_assert(conn);
+		for (int e = 0; e < conn->count_encoders && !so->conn_id; e++) {
+			drmModeEncoder *enc = drmModeGetEncoder(so->fd, conn->encoders[e]);
+
+			if (conn->connection == DRM_MODE_CONNECTED && conn->count_modes &&
+			    enc && (enc->possible_crtcs & 1))
+				so->conn_id = conn->connector_id;
+			drmModeFreeEncoder(enc);
+		}
+		if (!so->conn_id) {
+			drmModeFreeConnector(conn);
+			conn = NULL;
+		}
+	}
+	drmModeFreeResources(res);
+	igt_require_f(conn, "no connected connector can drive CRTC 0\n");
+	so->mode = conn->modes[0];
+	for (int m = 0; m < conn->count_modes; m++)
+		if (conn->modes[m].type & DRM_MODE_TYPE_PREFERRED) {
+			so->mode = conn->modes[m];
+			break;
+		}
+	drmModeFreeConnector(conn);
+
+	so->handle = igt_osprey_dumb_create(so->fd, so->mode.hdisplay, so->mode.vdisplay, 32,
+					    &so->pitch, &size);
+	map = igt_osprey_dumb_mmap(so->fd, so->handle, size, PROT_READ | PROT_WRITE);
+	igt_osprey_fill(map, size, SEED_DATA);
+	munmap(map, size);
+	igt_assert_eq(drmModeAddFB(so->fd, so->mode.hdisplay, so->mode.vdisplay, 24, 32,
+				   so->pitch, so->handle, &so->fb_id), 0);
+	igt_assert_eq(drmModeSetCrtc(so->fd, so->crtc_id, so->fb_id, 0, 0, &so->conn_id, 1,
+				     &so->mode), 0);
+	igt_info("pipe 0: %ux%u (%s) from a %u-byte-pitch dumb buffer\n", so->mode.hdisplay,
+		 so->mode.vdisplay, so->mode.name, so->pitch);
+}
+
+/* Turn CRTC 0 off, free the buffer; the display's owner (fbdev) takes it back. */
+static void scanout_fini(struct scanout *so)
+{
+	igt_assert_eq(drmModeSetCrtc(so->fd, so->crtc_id, 0, 0, 0, NULL, 0, NULL), 0);
+	igt_assert_eq(drmModeRmFB(so->fd, so->fb_id), 0);
+	igt_osprey_dumb_destroy(so->fd, so->handle);
+	drm_close_driver(so->fd);
+}
+
+/* The model's knob that makes a pipe's next frame underrun (plane 0, VA 0). */
+static void sim_underrun(const char *path, unsigned int pipe)
+{
+	char value[16];
+
+	snprintf(value, sizeof(value), "%u", pipe);
+	igt_assert_eq(igt_osprey_sysfs_write(path, value), 0);
+}
+
+/* "underruns_ratelimited" of debugfs coredump_stats. */
+static uint64_t ratelimited_count(void)
+{
+	char *text = igt_osprey_debugfs_read_all(fd, "coredump_stats");
+	const char *line;
+	uint64_t n;
+
+	igt_assert(text);
+	line = strstr(text, "\nunderruns_ratelimited: ");
+	igt_assert_f(line, "coredump_stats has no underruns_ratelimited line\n");
+	n = strtoull(line + strlen("\nunderruns_ratelimited: "), NULL, 10);
+	free(text);
+	return n;
+}
+
+/*
+ * A display underrun (injected by the model on pipe 0 while it scans out):
+ * a dump with reason display-underrun, the engine left running, no job, and
+ * a display section naming pipe 0, plane 0 and address 0, the pipe's mode
+ * and its primary plane; a second one within 5 s is rate-limited.
+ */
+static void test_display_underrun(void)
+{
+	struct igt_osprey_coredump_stats s0, s1, s2;
+	const struct osp_coredump_display *disp;
+	const struct osp_coredump_pipe *pipe;
+	const struct osp_coredump_plane *primary;
+	char knob[PATH_MAX];
+	struct scanout so;
+	uint64_t seq, limited;
+	struct dump d;
+
+	igt_require(igt_debugfs_mount());
+	snprintf(knob, sizeof(knob), "%s/osprey_sim/%s/underrun", igt_debugfs_mount(),
+		 device);
+	igt_require_f(access(knob, W_OK) == 0, "the GPU model has no %s\n", knob);
+	scanout_pipe0(&so);
+
+	igt_osprey_coredump_stats(fd, &s0);
+	limited = ratelimited_count();
+	sim_underrun(knob, 0);
+	dump_wait(&d);
+	seq = check_header(d.cd, "display-underrun", "running");
+	igt_assert_eq_u64(wait_stats(&s0, false, &s1), seq);
+	assert_cd_str(d.cd, "job", "state", "none");
+	check_no_fault(d.cd);
+	igt_assert_eq_u64(cd_u64(d.cd, "mappings", "count"), 0);
+	igt_assert_eq_u64(d.cd->nbos, 0);
+	igt_assert_eq_u64(cd_u64(d.cd, "jobs", "count"), 0);
+
+	igt_assert_f(d.cd->has_display, "the dump has no display section\n");
+	disp = &d.cd->display;
+	igt_assert(disp->present);
+	igt_assert_lt_u32(0, disp->npipes);
+	igt_assert_f(disp->has_underrun, "the display section has no underrun line\n");
+	igt_info("underrun: pipe %u plane %u address %#" PRIx64 "\n", disp->underrun_pipe,
+		 disp->underrun_plane, disp->underrun_address);
+	igt_assert_eq_u32(disp->underrun_pipe, 0);
+	igt_assert_eq_u32(disp->underrun_plane, 0);
+	igt_assert_eq_u64(disp->underrun_address, 0);
+	igt_assert(disp->as_control & 1);
+
+	pipe = &disp->pipes[0];
+	primary = &pipe->planes[0];
+	igt_info("pipe 0: control %#x status %#x %ux%u frame %u underruns %u; plane 0 at %#"
+		 PRIx64 " %s %ux%u pitch %u\n", pipe->control, pipe->status, pipe->width,
+		 pipe->height, pipe->frame_count, pipe->underrun_count, primary->address,
+		 primary->format, primary->width, primary->height, primary->pitch);
+	igt_assert(pipe->enabled && pipe->active);
+	igt_assert_eq_u32(pipe->width, so.mode.hdisplay);
+	igt_assert_eq_u32(pipe->height, so.mode.vdisplay);
+	igt_assert_eq_u32(pipe->htotal, so.mode.htotal);
+	igt_assert_eq_u32(pipe->vtotal, so.mode.vtotal);
+	igt_assert_eq_u32(pipe->clock_khz, so.mode.clock);
+	igt_assert_lt_u32(0, pipe->frame_count);
+	igt_assert_lt_u32(0, pipe->underrun_count);
+	igt_assert_eq_u32(pipe->underrun_plane, 0);
+	igt_assert_eq_u64(pipe->underrun_address, 0);
+	igt_assert(primary->enabled);
+	igt_assert_f(!strcmp(primary->format, "xrgb8888"), "plane 0 format %s\n",
+		     primary->format);
+	igt_assert_eq_u32(primary->width, so.mode.hdisplay);
+	igt_assert_eq_u32(primary->height, so.mode.vdisplay);
+	igt_assert_eq_u32(primary->pitch, so.pitch);
+	igt_assert_eq_u32(primary->x, 0);
+	igt_assert_eq_u32(primary->y, 0);
+	igt_assert_neq_u64(primary->address, 0);
+
+	/*
+	 * Another, 1.5 s later: past the display code's own limit (it reports
+	 * a pipe's underruns at most once a second), within the coredump's
+	 * (one capture per pipe every 5 s): counted, not captured.
+	 */
+	usleep(1500 * 1000);
+	sim_underrun(knob, 0);
+	igt_assert_f(igt_wait(ratelimited_count() == limited + 1, 2000, 10),
+		     "a second underrun within 5 s was not rate-limited (%" PRIu64
+		     ", before %" PRIu64 ")\n", ratelimited_count(), limited);
+	igt_osprey_coredump_stats(fd, &s2);
+	igt_assert_eq_u64(s2.captured, s1.captured);
+
+	dump_dismiss(&d);
+	scanout_fini(&so);
+}
+
 static bool bound(void)
 {
 	char path[256];
@@ -1888,7 +2082,6 @@ int igt_main()
 		subtest_end();
 	}
 
-	igt_describe("Unbind with a dump pending removes it; rebind works and dumps.");
 	igt_describe("The smallest coredump_budget: a dump within it, the cut marked.");
 	igt_subtest("budget-truncates") {
 		subtest_begin();
@@ -1896,6 +2089,14 @@ int igt_main()
 		subtest_end();
 	}
 
+	igt_describe("A display underrun dumps the display, naming pipe, plane and address.");
+	igt_subtest("display-underrun") {
+		subtest_begin();
+		test_display_underrun();
+		subtest_end();
+	}
+
+	igt_describe("Unbind with a dump pending removes it; rebind works and dumps.");
 	igt_subtest("unbind-with-dump-pending") {
 		subtest_begin();
 		test_unbind_pending();

@@ -18,8 +18,13 @@
  * - A worker formats the snapshot as text (docs/coredump-format.md) into
  *   one vmalloc'd buffer sized by a first pass, keeps it in the debugfs
  *   history and publishes a copy with dev_coredumpv().
+ *
+ * Every capture also reads the display controller's registers (and the
+ * driver's last CRCs of each pipe). A display underrun is a capture of its
+ * own, osprey_coredump_display_underrun(), which does not stop the engine.
  */
 
+#include <linux/limits.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/sched.h>
@@ -28,6 +33,7 @@
 #include <linux/workqueue.h>
 
 #include "osprey_coredump_format.h"
+#include "osprey_hw.h"
 
 struct drm_gem_object;
 struct osprey_device;
@@ -49,11 +55,13 @@ struct osprey_vm;
  * @OSPREY_CD_HALTED: It stopped on HALT.
  * @OSPREY_CD_NOT_HALTED: It did not stop in time (a lockup).
  * @OSPREY_CD_STOPPED_ERROR: A fault had already stopped it.
+ * @OSPREY_CD_RUNNING: The capture did not stop it (a display capture).
  */
 enum osprey_cd_halt {
 	OSPREY_CD_HALTED,
 	OSPREY_CD_NOT_HALTED,
 	OSPREY_CD_STOPPED_ERROR,
+	OSPREY_CD_RUNNING,
 };
 
 /**
@@ -157,6 +165,123 @@ struct osprey_cd_skip {
 };
 
 /**
+ * struct osprey_cd_plane - A display plane's registers at the capture
+ *
+ * The pending copies of the double-buffered registers: what the hardware
+ * returns on a read (include/osprey_hw.h).
+ */
+struct osprey_cd_plane {
+	/** @control: PLANE_CONTROL. */
+	u32 control;
+	/** @format: PLANE_FORMAT. */
+	u32 format;
+	/** @addr: PLANE_ADDR_LO and _HI: display VA of the first pixel. */
+	u64 addr;
+	/** @pitch: PLANE_PITCH. */
+	u32 pitch;
+	/** @size: PLANE_SIZE. */
+	u32 size;
+	/** @pos: PLANE_POS. */
+	u32 pos;
+	/** @alpha: PLANE_ALPHA. */
+	u32 alpha;
+	/** @blend: PLANE_BLEND. */
+	u32 blend;
+	/** @zpos: PLANE_ZPOS. */
+	u32 zpos;
+};
+
+/**
+ * struct osprey_cd_pipe - A display pipe's registers and last CRCs
+ */
+struct osprey_cd_pipe {
+	/** @control: PIPE_CONTROL. */
+	u32 control;
+	/** @mode_size: PIPE_MODE_SIZE. */
+	u32 mode_size;
+	/** @mode_total: PIPE_MODE_TOTAL. */
+	u32 mode_total;
+	/** @mode_clock: PIPE_MODE_CLOCK, kHz. */
+	u32 mode_clock;
+	/** @bg_color: PIPE_BG_COLOR. */
+	u32 bg_color;
+	/** @update: PIPE_UPDATE: bit 0, a latch is pending. */
+	u32 update;
+	/** @status: PIPE_STATUS. */
+	u32 status;
+	/** @frame_count: PIPE_FRAME_COUNT. */
+	u32 frame_count;
+	/** @vblank_ts: PIPE_VBLANK_TS_LO and _HI. */
+	u64 vblank_ts;
+	/** @crc_control: PIPE_CRC_CONTROL. */
+	u32 crc_control;
+	/** @crc_value: PIPE_CRC_VALUE. */
+	u32 crc_value;
+	/** @crc_frame: PIPE_CRC_FRAME, latched by the read of @crc_value. */
+	u32 crc_frame;
+	/** @conn_status: PIPE_CONN_STATUS. */
+	u32 conn_status;
+	/** @edid_size: PIPE_EDID_SIZE. */
+	u32 edid_size;
+	/** @underrun_addr: PIPE_UNDERRUN_ADDR_LO and _HI. */
+	u64 underrun_addr;
+	/** @underrun_plane: PIPE_UNDERRUN_PLANE. */
+	u32 underrun_plane;
+	/** @underrun_count: PIPE_UNDERRUN_COUNT. */
+	u32 underrun_count;
+	/** @wb_addr: PIPE_WB_ADDR_LO and _HI. */
+	u64 wb_addr;
+	/** @wb_pitch: PIPE_WB_PITCH. */
+	u32 wb_pitch;
+	/** @wb_control: PIPE_WB_CONTROL. */
+	u32 wb_control;
+	/** @wb_status: PIPE_WB_STATUS. */
+	u32 wb_status;
+	/** @planes: The pipe's planes, by index. */
+	struct osprey_cd_plane planes[OSPREY_NUM_PLANES];
+	/** @ncrcs: Entries in @crcs and @crc_frames. */
+	u32 ncrcs;
+	/** @crcs: The driver's last CRCs of the pipe, newest first. */
+	u32 crcs[OSPREY_CD_DISPLAY_CRCS];
+	/** @crc_frames: The frame of each of @crcs. */
+	u32 crc_frames[OSPREY_CD_DISPLAY_CRCS];
+};
+
+/**
+ * struct osprey_cd_display - The display controller at the capture
+ */
+struct osprey_cd_display {
+	/** @present: FEATURES has DISPLAY; if not, nothing else is valid. */
+	bool present;
+	/** @num_pipes: DISP_NUM_PIPES as read. */
+	u32 num_pipes;
+	/** @npipes: Entries in @pipes: @num_pipes, at most the limit. */
+	u32 npipes;
+	/** @as_control: DISP_AS_CONTROL. */
+	u32 as_control;
+	/** @pgtable: DISP_PGTABLE_LO and _HI. */
+	u64 pgtable;
+	/** @max_width: DISP_MAX_WIDTH. */
+	u32 max_width;
+	/** @max_height: DISP_MAX_HEIGHT. */
+	u32 max_height;
+	/** @pipes: The pipes, by index. */
+	struct osprey_cd_pipe pipes[OSPREY_DISP_MAX_PIPES];
+	/**
+	 * @underrun_pipe: For a display-underrun dump, the pipe that reported
+	 * it; else %OSPREY_CD_NO_PIPE.
+	 */
+	u32 underrun_pipe;
+	/** @underrun_addr: That pipe's PIPE_UNDERRUN_ADDR. */
+	u64 underrun_addr;
+	/** @underrun_plane: That pipe's PIPE_UNDERRUN_PLANE. */
+	u32 underrun_plane;
+};
+
+/* &osprey_cd_display.underrun_pipe of a dump not about an underrun. */
+#define OSPREY_CD_NO_PIPE	U32_MAX
+
+/**
  * struct osprey_cd_snapshot - The state captured at a hang
  *
  * Filled by osprey_coredump_capture(), read by the worker. Two are
@@ -236,6 +361,8 @@ struct osprey_cd_snapshot {
 	struct osprey_cd_skip skips[OSPREY_CD_MAX_SKIPS];
 	/** @truncated: The budget left content out. */
 	bool truncated;
+	/** @display: The display controller. */
+	struct osprey_cd_display display;
 	/** @vm: The guilty VM, referenced until the worker is done; or NULL. */
 	struct osprey_vm *vm;
 };
@@ -298,8 +425,42 @@ struct osprey_coredump {
 	atomic_t last_capture_us;
 	/** @last_format_us: Duration of the last formatting. */
 	atomic_t last_format_us;
-	/** @unplugged: The device is going: publish nothing more. */
+	/**
+	 * @unplugged: The device is going: publish nothing more, queue no
+	 * display capture. Written under @underrun_lock.
+	 */
 	bool unplugged;
+
+	/**
+	 * @underrun_lock: Protects @underrun_pending and
+	 * @underrun_detected_ns, which osprey_coredump_display_underrun()
+	 * sets from any context and @underrun_work takes; and the setting
+	 * of @unplugged against the queueing of @underrun_work.
+	 */
+	spinlock_t underrun_lock;
+	/**
+	 * @underrun_pending: Pipes whose underrun awaits @underrun_work, a
+	 * bit each. Protected by @underrun_lock.
+	 */
+	unsigned long underrun_pending;
+	/**
+	 * @underrun_detected_ns: CLOCK_BOOTTIME of each pending pipe's
+	 * first report. Protected by @underrun_lock.
+	 */
+	u64 underrun_detected_ns[OSPREY_DISP_MAX_PIPES];
+	/**
+	 * @underrun_work: Captures @underrun_pending, on the engine's reset
+	 * workqueue, so that it never runs with another capture.
+	 */
+	struct work_struct underrun_work;
+	/**
+	 * @underrun_last_ns: CLOCK_BOOTTIME of each pipe's last underrun
+	 * capture, for the rate limit; 0 for none. Written by @underrun_work
+	 * only (one at a time: the workqueue is ordered).
+	 */
+	u64 underrun_last_ns[OSPREY_DISP_MAX_PIPES];
+	/** @underruns_ratelimited: Underruns not captured, for the rate limit. */
+	atomic_t underruns_ratelimited;
 	/** @a85_pairs: Ascii85 digit pairs, for the formatter. Set at probe. */
 	u16 a85_pairs[85 * 85];
 };
@@ -344,6 +505,20 @@ int osprey_coredump_init(struct osprey_device *odev);
  */
 void osprey_coredump_capture(struct osprey_device *odev, u32 reason, u32 halt,
 			     struct osprey_hw_fence *guilty, u64 detected_ns);
+
+/**
+ * osprey_coredump_display_underrun() - Capture the state at a display underrun
+ * @odev: The device.
+ * @pipe: The pipe that reported the underrun (IRQ_UNDERRUN).
+ *
+ * Queues a capture with reason ``display-underrun`` on the engine's reset
+ * workqueue, where it cannot race with a hang, fault or manual capture for
+ * the snapshots, and returns; the engine is not stopped and the dump names
+ * no job. Rate-limited: at most one capture per pipe every 5 seconds, the
+ * others counted in debugfs ``coredump_stats``. Calls for a pipe whose
+ * capture is still queued are merged. Any context; not after remove.
+ */
+void osprey_coredump_display_underrun(struct osprey_device *odev, unsigned int pipe);
 
 /**
  * osprey_coredump_unplug() - Stop publishing at remove

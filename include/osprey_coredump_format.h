@@ -38,6 +38,7 @@
 /* Section names, in the order a dump holds them ("bo" repeats). */
 #define OSPREY_CD_SEC_HEADER		"header"
 #define OSPREY_CD_SEC_REGISTERS		"registers"
+#define OSPREY_CD_SEC_DISPLAY		"display"	/* optional: older dumps lack it */
 #define OSPREY_CD_SEC_RING		"ring"
 #define OSPREY_CD_SEC_JOB		"job"
 #define OSPREY_CD_SEC_FAULT		"fault"
@@ -55,6 +56,8 @@
  * @OSPREY_CD_REASON_LOCKUP: A timeout while the engine reported an
  *	injected lockup (DEBUG_STATUS).
  * @OSPREY_CD_REASON_MANUAL: Asked for through debugfs, without a hang.
+ * @OSPREY_CD_REASON_DISPLAY_UNDERRUN: A display pipe could not read a
+ *	plane (or write its writeback target); the engine is not involved.
  * @OSPREY_CD_REASON_COUNT: Number of reasons.
  */
 enum osprey_coredump_reason {
@@ -63,6 +66,7 @@ enum osprey_coredump_reason {
 	OSPREY_CD_REASON_INVALID_INSN,
 	OSPREY_CD_REASON_LOCKUP,
 	OSPREY_CD_REASON_MANUAL,
+	OSPREY_CD_REASON_DISPLAY_UNDERRUN,
 	OSPREY_CD_REASON_COUNT,
 };
 
@@ -80,10 +84,22 @@ static inline const char *osprey_coredump_reason_name(unsigned int reason)
 		[OSPREY_CD_REASON_INVALID_INSN] = "invalid-instruction",
 		[OSPREY_CD_REASON_LOCKUP] = "lockup-injection",
 		[OSPREY_CD_REASON_MANUAL] = "manual",
+		[OSPREY_CD_REASON_DISPLAY_UNDERRUN] = "display-underrun",
 	};
 
 	return reason < OSPREY_CD_REASON_COUNT ? names[reason] : "unknown";
 }
+
+/*
+ * The display section: at most this many pipes (the display controller's
+ * limit), each with this many planes and at most this many CRCs of the
+ * driver's history, newest first. A plane or writeback index of
+ * %OSPREY_CD_DISPLAY_WB is the pipe's writeback unit (written "wb").
+ */
+#define OSPREY_CD_DISPLAY_MAX_PIPES	4
+#define OSPREY_CD_DISPLAY_PLANES	3
+#define OSPREY_CD_DISPLAY_CRCS		8
+#define OSPREY_CD_DISPLAY_WB		0xf
 
 /*
  * Ascii85 of buffer contents: each group of four bytes b0..b3 is the

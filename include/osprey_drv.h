@@ -22,10 +22,17 @@
 #include <linux/sizes.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 
+#include <drm/drm_connector.h>
+#include <drm/drm_crtc.h>
 #include <drm/drm_device.h>
+#include <drm/drm_encoder.h>
 #include <drm/drm_gpuvm.h>
+#include <drm/drm_mm.h>
+#include <drm/drm_plane.h>
+#include <drm/drm_writeback.h>
 #include <drm/gpu_scheduler.h>
 
 #include "osprey_coredump.h"
@@ -34,9 +41,12 @@
 #include "osprey_isa.h"
 #include "typed_gem.h"
 
+struct drm_fb_helper;
+struct drm_fb_helper_surface_size;
 struct drm_file;
 struct drm_gpuva;
 struct drm_mode_create_dumb;
+struct drm_pending_vblank_event;
 struct drm_printer;
 struct osprey_pt;
 struct osprey_vm;
@@ -192,6 +202,251 @@ struct osprey_engine {
 	u32 resets;
 };
 
+/* The display controller ----------------------------------------------- */
+
+/*
+ * Display VAs the display address space hands out (osprey_kms.c): 8 GiB,
+ * room for a hundred framebuffers of the largest size, above a first L2
+ * table's range that stays empty (VA 0 never translates).
+ */
+#define OSPREY_DISPLAY_VA_START		SZ_2M
+#define OSPREY_DISPLAY_VA_END		(8ULL * SZ_1G)
+
+/* Largest cursor, in pixels each way (mode_config cursor_width/height). */
+#define OSPREY_CURSOR_MAX		64
+
+/* CRCs each pipe remembers for coredumps (osprey_display_crc_history()). */
+#define OSPREY_CRC_HISTORY		8
+
+struct osprey_pipe;
+
+/**
+ * struct osprey_scanout - A buffer mapped in the display address space
+ *
+ * Made by a plane's prepare_fb (read-only) or a writeback job's prepare
+ * (writable); shared by plane states that keep the same framebuffer. When
+ * the last reference goes the pipe may still be reading the pages (the
+ * latched state changes at the next vblank, and a frame is composed after
+ * its vblank), so the mapping waits on &osprey_pipe.retire until the pipe
+ * has started two more frames, or goes at once if the pipe is off.
+ */
+struct osprey_scanout {
+	/** @refcount: Plane states and writeback jobs using the mapping. */
+	struct kref refcount;
+	/** @pipe: The pipe whose planes or writeback unit use the mapping. */
+	struct osprey_pipe *pipe;
+	/** @obj: The buffer; the mapping holds a reference. */
+	struct drm_gem_object *obj;
+	/**
+	 * @node: The VA range, in &osprey_display.va_mm. Written under
+	 * &osprey_display.vm's lock, then read-only until the unmap.
+	 */
+	struct drm_mm_node node;
+	/** @retire_link: In &osprey_pipe.retire. Protected by &osprey_pipe.lock. */
+	struct list_head retire_link;
+	/**
+	 * @retire_frame: FRAME_COUNT from which the pages are no longer
+	 * read. Protected by &osprey_pipe.lock.
+	 */
+	u32 retire_frame;
+};
+
+/**
+ * struct osprey_plane_state - A plane's atomic state
+ */
+struct osprey_plane_state {
+	/** @base: The DRM plane state. */
+	struct drm_plane_state base;
+	/**
+	 * @scanout: The framebuffer's mapping, from prepare_fb to cleanup_fb;
+	 * NULL without a framebuffer or before prepare_fb. Owned by the
+	 * state, which the atomic helpers never share between threads.
+	 */
+	struct osprey_scanout *scanout;
+};
+
+/**
+ * struct osprey_plane - One of a pipe's three planes
+ */
+struct osprey_plane {
+	/** @base: The DRM plane. */
+	struct drm_plane base;
+	/** @pipe: The pipe it belongs to (its only possible CRTC). */
+	struct osprey_pipe *pipe;
+	/** @hw_index: OSPREY_PLANE_*: its registers, OSPREY_PIPE_PLANE(@hw_index). */
+	unsigned int hw_index;
+};
+
+/**
+ * struct osprey_crc_record - One CRC a pipe reported
+ */
+struct osprey_crc_record {
+	/** @crc: CRC_VALUE. */
+	u32 crc;
+	/** @frame: CRC_FRAME: the hardware frame (FRAME_COUNT) it covers. */
+	u32 frame;
+};
+
+/**
+ * struct osprey_pipe - One display pipe and the KMS objects driving it
+ *
+ * Pipe p has CRTC p (index p, created in pipe order), its three planes,
+ * a connector with its encoder for the monitor, and a writeback connector.
+ * The KMS objects are cleaned up by drm_mode_config_cleanup() when the DRM
+ * device goes; everything else here by osprey_display_unplug() and the
+ * display's managed release.
+ */
+struct osprey_pipe {
+	/** @odev: The device. */
+	struct osprey_device *odev;
+	/** @index: The pipe's number, its register block OSPREY_DISP_PIPE(@index). */
+	unsigned int index;
+
+	/** @crtc: The CRTC. */
+	struct drm_crtc crtc;
+	/** @planes: Primary, overlay and cursor, by OSPREY_PLANE_* index. */
+	struct osprey_plane planes[OSPREY_NUM_PLANES];
+	/** @encoder: The monitor's encoder. */
+	struct drm_encoder encoder;
+	/** @connector: The monitor's connector. */
+	struct drm_connector connector;
+	/** @wb: The writeback connector (and its encoder). */
+	struct drm_writeback_connector wb;
+
+	/**
+	 * @lock: Protects the fields below that say so. Taken in the
+	 * interrupt handler, so with interrupts disabled elsewhere; the
+	 * innermost lock but for &drm_device.event_lock and the DRM core's
+	 * vblank and writeback locks, which are taken after it.
+	 */
+	spinlock_t lock;
+
+	/**
+	 * @event: The event of the last flush, sent by the first vblank
+	 * interrupt that finds PIPE_UPDATE no longer pending (the state
+	 * it belongs to was latched); holds a vblank reference. Protected
+	 * by @lock.
+	 */
+	struct drm_pending_vblank_event *event;
+
+	/** @crc_enabled: CRC source "auto" selected. Protected by @lock. */
+	bool crc_enabled;
+	/**
+	 * @crc_vblank: set_crc_source() holds a vblank reference for the
+	 * CRCs. Touched only by set_crc_source(), whose calls the DRM core
+	 * serialises (one open of the CRC file at a time).
+	 */
+	bool crc_vblank;
+	/** @crc_have_last: @crc_last_frame is valid. Protected by @lock. */
+	bool crc_have_last;
+	/**
+	 * @crc_last_frame: DRM vblank count of the last CRC entry added, to
+	 * fill the frames the hardware skipped. Protected by @lock.
+	 */
+	u64 crc_last_frame;
+	/** @crc_history: The last CRCs, a ring. Protected by @lock. */
+	struct osprey_crc_record crc_history[OSPREY_CRC_HISTORY];
+	/** @crc_count: CRCs received, wrapping; the ring's head. Protected by @lock. */
+	u32 crc_count;
+
+	/**
+	 * @scanning: The pipe's timing may be running, so may read the
+	 * memory of its latched state: set by the CRTC's atomic_enable,
+	 * cleared by its atomic_disable once the pipe stopped. Protected by
+	 * @lock.
+	 */
+	bool scanning;
+
+	/**
+	 * @retire: Mappings waiting for the pipe to stop reading them,
+	 * oldest first; each holds a vblank reference. Protected by @lock.
+	 */
+	struct list_head retire;
+	/** @retire_work: Unmaps the mappings of @retire that are done. */
+	struct work_struct retire_work;
+
+	/**
+	 * @wb_pending: Writeback jobs queued to the DRM core and not yet
+	 * signalled (0 or 1: a job waits for the previous one). Protected
+	 * by @lock.
+	 */
+	unsigned int wb_pending;
+	/** @wb_wait: Woken when @wb_pending drops. */
+	wait_queue_head_t wb_wait;
+
+	/** @underrun_irqs: UNDERRUN interrupts, for debugfs. */
+	atomic_t underrun_irqs;
+	/** @underrun_captures: Coredumps asked for. Protected by @lock. */
+	u32 underrun_captures;
+	/** @underrun_seen: @underrun_last is valid. Protected by @lock. */
+	bool underrun_seen;
+	/** @underrun_last: jiffies of the last capture asked for. Protected by @lock. */
+	unsigned long underrun_last;
+	/** @underrun_addr: UNDERRUN_ADDR at the last underrun. Protected by @lock. */
+	u64 underrun_addr;
+	/** @underrun_plane: UNDERRUN_PLANE at the last underrun. Protected by @lock. */
+	u32 underrun_plane;
+	/** @underrun_work: Calls osprey_coredump_display_underrun(). */
+	struct work_struct underrun_work;
+
+	/**
+	 * @last_frame: The last FRAME_COUNT read, returned as the vblank
+	 * counter once the registers are gone. Written and read by the
+	 * vblank core's counter callback, under its locks.
+	 */
+	u32 last_frame;
+};
+
+/**
+ * struct osprey_display - The display controller's driver state
+ */
+struct osprey_display {
+	/** @num_pipes: DISP_NUM_PIPES, 0 without FEATURES.DISPLAY. Set at probe. */
+	unsigned int num_pipes;
+	/** @max_width: DISP_MAX_WIDTH. Set at probe. */
+	u32 max_width;
+	/** @max_height: DISP_MAX_HEIGHT. Set at probe. */
+	u32 max_height;
+	/**
+	 * @ts_valid: FEATURES.TIMESTAMP: VBLANK_TS can be trusted. Set at
+	 * probe.
+	 */
+	bool ts_valid;
+	/**
+	 * @ts_offset_ns: CLOCK_MONOTONIC minus the TIMESTAMP clock, measured
+	 * at probe; VBLANK_TS + @ts_offset_ns is a vblank's monotonic time.
+	 */
+	s64 ts_offset_ns;
+
+	/**
+	 * @irq_lock: Protects the display's read-modify-writes of IRQ_MASK
+	 * (vblank interrupts come and go from any context) and @irq_dead.
+	 * The engine writes IRQ_MASK only at probe, before the display, and
+	 * at remove, after osprey_display_unplug().
+	 */
+	spinlock_t irq_lock;
+	/** @irq_dead: No more IRQ_MASK writes: remove began. Protected by @irq_lock. */
+	bool irq_dead;
+
+	/**
+	 * @vm: The display address space: a kernel-owned VM whose page
+	 * tables DISP_PGTABLE points to. Its lock protects @va_mm.
+	 */
+	struct osprey_vm *vm;
+	/** @va_mm: Allocator of display VAs. Protected by @vm's lock. */
+	struct drm_mm va_mm;
+	/** @mappings: Live &struct osprey_scanout, for debugfs and leak checks. */
+	atomic_t mappings;
+
+	/** @hotplug_work: Probes the connectors after a HOTPLUG interrupt. */
+	struct work_struct hotplug_work;
+	/** @hotplugs: HOTPLUG interrupts, for debugfs. */
+	atomic_t hotplugs;
+
+	/** @pipes: The pipes; the first @num_pipes are used. */
+	struct osprey_pipe pipes[OSPREY_DISP_MAX_PIPES];
+};
+
 /**
  * struct osprey_device - One Osprey GPU bound to the driver
  */
@@ -240,6 +495,9 @@ struct osprey_device {
 
 	/** @coredump: Hang captures and the dumps made of them. */
 	struct osprey_coredump coredump;
+
+	/** @display: The display controller: pipes, planes, connectors. */
+	struct osprey_display display;
 };
 
 /**
@@ -766,5 +1024,319 @@ void osprey_queue_state_put(struct osprey_queue_state *qstate);
  * @odev: The device, not yet registered with the DRM core.
  */
 void osprey_debugfs_register(struct osprey_device *odev);
+
+/* Kernel-owned VMs (osprey_vm.c) */
+
+/**
+ * osprey_vm_create_kernel() - Create a VM no file owns
+ * @odev: The device.
+ * @name: What coredumps call its owner.
+ * @start: Lowest VA osprey_vm_kernel_map() will hand out.
+ * @end: End of the VAs it will hand out.
+ *
+ * Makes the L1 tables of [@start, @end) at once; L2 tables come and go
+ * with the mappings. The VM has no &drm_gpuvm (its &osprey_vm.base is
+ * unused) and is not reference-counted.
+ *
+ * Return: The VM, to free with osprey_vm_destroy_kernel(), or an ERR_PTR.
+ */
+struct osprey_vm *osprey_vm_create_kernel(struct osprey_device *odev,
+					  const char *name, u64 start, u64 end);
+
+/**
+ * osprey_vm_destroy_kernel() - Free a kernel-owned VM
+ * @vm: The VM, nothing mapped in it any more.
+ */
+void osprey_vm_destroy_kernel(struct osprey_vm *vm);
+
+/**
+ * osprey_vm_kernel_map() - Map a whole buffer in a kernel-owned VM
+ * @vm: The VM.
+ * @mm: The allocator of the VM's addresses; protected by @vm's lock.
+ * @obj: An Osprey buffer (shmem or imported). The caller keeps a
+ *	reference until osprey_vm_kernel_unmap().
+ * @writable: Whether the GPU may write the pages.
+ * @node: Zeroed; gets the VA range: the buffer's size rounded up to whole
+ *	L2 tables (2 MiB), so aligned.
+ *
+ * Pins the pages (for the buffer's lifetime), makes the range's L2 tables
+ * and writes the entries. The caller invalidates the TLB of the address
+ * space.
+ *
+ * Return: 0, -ENOSPC when no range is free, -ENOMEM, -ENOENT for an
+ * object of no Osprey buffer type, or the pinning's error.
+ */
+int osprey_vm_kernel_map(struct osprey_vm *vm, struct drm_mm *mm,
+			 struct drm_gem_object *obj, bool writable,
+			 struct drm_mm_node *node);
+
+/**
+ * osprey_vm_kernel_unmap() - Undo osprey_vm_kernel_map()
+ * @vm: The VM.
+ * @node: The range; removed from its allocator.
+ *
+ * Frees the range's L2 tables, clearing the entries that pointed to them;
+ * the hardware must no longer read the range. The caller invalidates the
+ * TLB.
+ */
+void osprey_vm_kernel_unmap(struct osprey_vm *vm, struct drm_mm_node *node);
+
+/* The display (osprey_kms.c, osprey_crtc.c, osprey_plane.c, osprey_connector.c) */
+
+/**
+ * osprey_pipe_read() - Read a register of a display pipe
+ * @pipe: The pipe.
+ * @offset: Offset in the pipe's block (OSPREY_PIPE_*).
+ *
+ * Return: The register's value.
+ */
+static inline u32 osprey_pipe_read(const struct osprey_pipe *pipe, u32 offset)
+{
+	return osprey_read(pipe->odev, OSPREY_DISP_PIPE(pipe->index) + offset);
+}
+
+/**
+ * osprey_pipe_write() - Write a register of a display pipe
+ * @pipe: The pipe.
+ * @offset: Offset in the pipe's block (OSPREY_PIPE_*).
+ * @value: Value to write.
+ */
+static inline void osprey_pipe_write(const struct osprey_pipe *pipe, u32 offset,
+				     u32 value)
+{
+	osprey_write(pipe->odev, OSPREY_DISP_PIPE(pipe->index) + offset, value);
+}
+
+/**
+ * to_osprey_pipe() - The pipe of a CRTC
+ * @crtc: An Osprey CRTC.
+ *
+ * Return: The pipe.
+ */
+static inline struct osprey_pipe *to_osprey_pipe(struct drm_crtc *crtc)
+{
+	return container_of(crtc, struct osprey_pipe, crtc);
+}
+
+/**
+ * to_osprey_plane_state() - The Osprey state of a plane state
+ * @state: A plane state of an Osprey plane.
+ *
+ * Return: The state.
+ */
+static inline struct osprey_plane_state *
+to_osprey_plane_state(struct drm_plane_state *state)
+{
+	return container_of(state, struct osprey_plane_state, base);
+}
+
+/**
+ * osprey_display_init() - Set up the display controller at probe
+ * @odev: The device, its engine set up, not yet registered.
+ *
+ * Reads the display's limits, calibrates the TIMESTAMP clock, creates the
+ * display address space, the mode configuration and every pipe's KMS
+ * objects, and enables the display's interrupts. Without FEATURES.DISPLAY
+ * the mode configuration is empty. What it sets up is released with the
+ * DRM device.
+ *
+ * Return: 0 or a negative errno.
+ */
+int osprey_display_init(struct osprey_device *odev);
+
+/**
+ * osprey_display_register() - Start the in-kernel display clients
+ * @odev: The device, just registered with the DRM core.
+ *
+ * Sets up fbdev emulation (drm_client_setup(); osprey_fbdev_probe()).
+ */
+void osprey_display_register(struct osprey_device *odev);
+
+/**
+ * osprey_fbdev_probe() - Make the fbdev emulation's framebuffer
+ * @helper: The fbdev client's helper; its &drm_fb_helper.info is allocated.
+ * @sizes: The surface the fbdev client asks for.
+ *
+ * &drm_driver.fbdev_probe (osprey_fbdev.c): a vmapped Osprey buffer as
+ * system-memory screen, mmap() of the buffer object itself, no deferred
+ * I/O. Only built with CONFIG_DRM_FBDEV_EMULATION.
+ *
+ * Return: 0 or a negative errno.
+ */
+int osprey_fbdev_probe(struct drm_fb_helper *helper,
+		       struct drm_fb_helper_surface_size *sizes);
+
+/**
+ * osprey_display_shutdown() - Turn every pipe off
+ * @odev: The device, still registered.
+ *
+ * drm_atomic_helper_shutdown(): planes and CRTCs off, vblank off. For
+ * remove (before drm_dev_unplug()) and the platform device's shutdown.
+ */
+void osprey_display_shutdown(struct osprey_device *odev);
+
+/**
+ * osprey_display_unplug() - Stop the display for good at remove
+ * @odev: The device, just unplugged from the DRM core.
+ *
+ * Shuts the pipes down again in software (a commit may have raced with
+ * osprey_display_shutdown()), then, through the registers, disables every
+ * pipe and the display address space and masks the display interrupts,
+ * and waits for the interrupt handler and the display's work items. Runs
+ * before osprey_engine_unplug().
+ */
+void osprey_display_unplug(struct osprey_device *odev);
+
+/**
+ * osprey_display_irq() - Handle the display's interrupt events
+ * @odev: The device.
+ * @status: The IRQ_STATUS bits read (and cleared) by the handler.
+ *
+ * Runs in hard interrupt context.
+ */
+void osprey_display_irq(struct osprey_device *odev, u32 status);
+
+/**
+ * osprey_display_debugfs_register() - Add the ``display`` debugfs file
+ * @odev: The device, not yet registered with the DRM core.
+ */
+void osprey_display_debugfs_register(struct osprey_device *odev);
+
+/**
+ * osprey_display_crc_history() - The last CRCs of a pipe
+ * @odev: The device.
+ * @pipe: The pipe.
+ * @crcs: Gets the CRCs, newest first.
+ * @frames: Gets the hardware frame (CRC_FRAME) of each.
+ * @max: Room in @crcs and @frames.
+ *
+ * Callable from any context, a spinlock inside.
+ *
+ * Return: How many were written: at most @max and %OSPREY_CRC_HISTORY; 0
+ * for a pipe the device does not have.
+ */
+unsigned int osprey_display_crc_history(struct osprey_device *odev,
+					unsigned int pipe, u32 *crcs,
+					u32 *frames, unsigned int max);
+
+/**
+ * osprey_display_irq_enable() - Enable or disable display interrupts
+ * @odev: The device.
+ * @bits: OSPREY_IRQ_* bits of the display.
+ * @enable: Set them in IRQ_MASK, or clear them.
+ *
+ * Any context. Does nothing once remove has begun.
+ */
+void osprey_display_irq_enable(struct osprey_device *odev, u32 bits, bool enable);
+
+/**
+ * osprey_scanout_create() - Map a buffer in the display address space
+ * @pipe: The pipe that will use it.
+ * @obj: The buffer.
+ * @writable: For the writeback unit.
+ *
+ * Return: The mapping with one reference, or an ERR_PTR.
+ */
+struct osprey_scanout *osprey_scanout_create(struct osprey_pipe *pipe,
+					     struct drm_gem_object *obj,
+					     bool writable);
+
+/**
+ * osprey_scanout_get() - Take a reference on a mapping
+ * @s: The mapping.
+ *
+ * Return: @s.
+ */
+struct osprey_scanout *osprey_scanout_get(struct osprey_scanout *s);
+
+/**
+ * osprey_scanout_put() - Drop a reference on a mapping
+ * @s: The mapping, or NULL.
+ *
+ * The last reference retires the mapping: it is unmapped once its pipe
+ * has started two more frames, at once if the pipe is off. Process
+ * context.
+ */
+void osprey_scanout_put(struct osprey_scanout *s);
+
+/**
+ * osprey_pipe_set_scanning() - Say whether a pipe may read memory
+ * @pipe: The pipe.
+ * @scanning: true from the CRTC's enable on; false once it stopped, which
+ *	unmaps every retired mapping of the pipe.
+ *
+ * Process context.
+ */
+void osprey_pipe_set_scanning(struct osprey_pipe *pipe, bool scanning);
+
+/**
+ * osprey_crtc_init() - Create a pipe's CRTC
+ * @pipe: The pipe, its planes created.
+ *
+ * Return: 0 or a negative errno.
+ */
+int osprey_crtc_init(struct osprey_pipe *pipe);
+
+/**
+ * osprey_crtc_vblank_irq() - Handle a pipe's VBLANK interrupt
+ * @pipe: The pipe.
+ *
+ * Counts the vblank, sends the event of a latched flush, wakes the
+ * retirement of mappings. Hard interrupt context.
+ */
+void osprey_crtc_vblank_irq(struct osprey_pipe *pipe);
+
+/**
+ * osprey_crtc_crc_irq() - Handle a pipe's CRC interrupt
+ * @pipe: The pipe.
+ *
+ * Hard interrupt context.
+ */
+void osprey_crtc_crc_irq(struct osprey_pipe *pipe);
+
+/**
+ * osprey_display_mode_valid() - Whether the pipes can run a mode
+ * @odev: The device.
+ * @mode: The mode.
+ *
+ * Return: MODE_OK, or why not.
+ */
+enum drm_mode_status osprey_display_mode_valid(const struct osprey_device *odev,
+					       const struct drm_display_mode *mode);
+
+/**
+ * osprey_planes_init() - Create a pipe's primary, overlay and cursor planes
+ * @pipe: The pipe.
+ *
+ * Return: 0 or a negative errno.
+ */
+int osprey_planes_init(struct osprey_pipe *pipe);
+
+/**
+ * osprey_connector_init() - Create a pipe's connectors and encoders
+ * @pipe: The pipe, its CRTC created.
+ *
+ * The monitor's connector and encoder, and the writeback connector.
+ *
+ * Return: 0 or a negative errno.
+ */
+int osprey_connector_init(struct osprey_pipe *pipe);
+
+/**
+ * osprey_writeback_irq() - Handle a pipe's WB_DONE interrupt
+ * @pipe: The pipe.
+ *
+ * Hard interrupt context.
+ */
+void osprey_writeback_irq(struct osprey_pipe *pipe);
+
+/**
+ * osprey_writeback_cancel() - End a stopped pipe's writeback job
+ * @pipe: The pipe, whose timing stopped.
+ *
+ * Waits a little for a job the last frame may still complete, then
+ * signals it with -ETIMEDOUT. Process context.
+ */
+void osprey_writeback_cancel(struct osprey_pipe *pipe);
 
 #endif /* _OSPREY_DRV_H_ */

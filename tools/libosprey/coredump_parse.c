@@ -14,6 +14,10 @@
  * so is every allocation: the largest, buffer contents, is bounded by four
  * bytes per character of ascii85 ('z').
  *
+ * The display section is optional and its keys repeat per pipe, so its
+ * order is checked by its own code (check_display()), not by the generic
+ * one.
+ *
  * Building with -DOSP_COREDUMP_IGNORE_CRC (the fuzz target does) accepts a
  * wrong CRC, so that a fuzzer can reach what the CRC guards.
  */
@@ -42,13 +46,14 @@ struct osp_coredump_entry {
 };
 
 enum cd_rank {
-	R_HEADER, R_REGISTERS, R_RING, R_JOB, R_FAULT, R_MAPPINGS, R_BO, R_JOBS,
+	R_HEADER, R_REGISTERS, R_DISPLAY, R_RING, R_JOB, R_FAULT, R_MAPPINGS, R_BO, R_JOBS,
 	R_SKIPPED, R_END, R_NRANKS, R_UNKNOWN = R_NRANKS,
 };
 
 static const char *const rank_names[R_NRANKS] = {
 	[R_HEADER] = OSPREY_CD_SEC_HEADER,
 	[R_REGISTERS] = OSPREY_CD_SEC_REGISTERS,
+	[R_DISPLAY] = OSPREY_CD_SEC_DISPLAY,
 	[R_RING] = OSPREY_CD_SEC_RING,
 	[R_JOB] = OSPREY_CD_SEC_JOB,
 	[R_FAULT] = OSPREY_CD_SEC_FAULT,
@@ -82,8 +87,8 @@ struct key_spec {
 };
 
 static const char *const w_reason[] = { "timeout", "fault", "invalid-instruction",
-	"lockup-injection", "manual", NULL };
-static const char *const w_halted[] = { "yes", "no", "error", NULL };
+	"lockup-injection", "manual", "display-underrun", NULL };
+static const char *const w_halted[] = { "yes", "no", "error", "running", NULL };
 static const char *const w_yesno[] = { "yes", "no", NULL };
 static const char *const w_state[] = { "running", "none", NULL };
 static const char *const w_status[] = { "none", "translation", "permission",
@@ -109,6 +114,41 @@ static const struct key_spec header_keys[] = {
 	{ "engine_halted", T_ENUM, K_REQ, w_halted },
 	{ "budget", T_NUM, K_REQ, NULL },
 	{ "truncated", T_ENUM, K_REQ, w_yesno },
+};
+
+static const char *const w_controller[] = { "present", "none", NULL };
+
+/*
+ * The display section's keys: the global ones, then those of a pipe (from
+ * "pipe" on), which repeat per pipe. K_REQ and K_REPEAT are not used here:
+ * check_display() checks presence and order.
+ */
+enum {
+	D_CONTROLLER, D_PIPES, D_AS, D_MAX, D_UNDERRUN,
+	D_PIPE, D_CONTROL, D_MODE, D_BG_COLOR, D_UPDATE, D_STATUS, D_FRAME_COUNT,
+	D_VBLANK_TS, D_CRC, D_CONN, D_LAST_UNDERRUN, D_WB, D_PLANE, D_CRC_HISTORY,
+};
+
+static const struct key_spec display_keys[] = {
+	[D_CONTROLLER] = { "controller", T_ENUM, 0, w_controller },
+	[D_PIPES] = { "pipes", T_DEC, 0, NULL },
+	[D_AS] = { "as", T_LIST, 0, NULL },
+	[D_MAX] = { "max", T_LIST, 0, NULL },
+	[D_UNDERRUN] = { "underrun", T_LIST, 0, NULL },
+	[D_PIPE] = { "pipe", T_DEC, 0, NULL },
+	[D_CONTROL] = { "control", T_HEX, 0, NULL },
+	[D_MODE] = { "mode", T_LIST, 0, NULL },
+	[D_BG_COLOR] = { "bg_color", T_HEX, 0, NULL },
+	[D_UPDATE] = { "update", T_HEX, 0, NULL },
+	[D_STATUS] = { "status", T_HEX, 0, NULL },
+	[D_FRAME_COUNT] = { "frame_count", T_DEC, 0, NULL },
+	[D_VBLANK_TS] = { "vblank_ts", T_DEC, 0, NULL },
+	[D_CRC] = { "crc", T_LIST, 0, NULL },
+	[D_CONN] = { "conn", T_LIST, 0, NULL },
+	[D_LAST_UNDERRUN] = { "last_underrun", T_LIST, 0, NULL },
+	[D_WB] = { "wb", T_LIST, 0, NULL },
+	[D_PLANE] = { "plane", T_LIST, 0, NULL },
+	[D_CRC_HISTORY] = { "crc_history", T_LIST, 0, NULL },
 };
 
 static const struct key_spec ring_keys[] = {
@@ -185,17 +225,19 @@ static const struct key_spec end_keys[] = {
 static const struct {
 	const struct key_spec *keys;
 	size_t nkeys;
+	int own_order;		/* the section's code checks the order of its keys */
 } rank_keys[R_NRANKS] = {
-	[R_HEADER] = { header_keys, ARRAY_SIZE(header_keys) },
-	[R_REGISTERS] = { NULL, 0 },
-	[R_RING] = { ring_keys, ARRAY_SIZE(ring_keys) },
-	[R_JOB] = { job_keys, ARRAY_SIZE(job_keys) },
-	[R_FAULT] = { fault_keys, ARRAY_SIZE(fault_keys) },
-	[R_MAPPINGS] = { mappings_keys, ARRAY_SIZE(mappings_keys) },
-	[R_BO] = { bo_keys, ARRAY_SIZE(bo_keys) },
-	[R_JOBS] = { jobs_keys, ARRAY_SIZE(jobs_keys) },
-	[R_SKIPPED] = { skipped_keys, ARRAY_SIZE(skipped_keys) },
-	[R_END] = { end_keys, ARRAY_SIZE(end_keys) },
+	[R_HEADER] = { header_keys, ARRAY_SIZE(header_keys), 0 },
+	[R_REGISTERS] = { NULL, 0, 0 },
+	[R_DISPLAY] = { display_keys, ARRAY_SIZE(display_keys), 1 },
+	[R_RING] = { ring_keys, ARRAY_SIZE(ring_keys), 0 },
+	[R_JOB] = { job_keys, ARRAY_SIZE(job_keys), 0 },
+	[R_FAULT] = { fault_keys, ARRAY_SIZE(fault_keys), 0 },
+	[R_MAPPINGS] = { mappings_keys, ARRAY_SIZE(mappings_keys), 0 },
+	[R_BO] = { bo_keys, ARRAY_SIZE(bo_keys), 0 },
+	[R_JOBS] = { jobs_keys, ARRAY_SIZE(jobs_keys), 0 },
+	[R_SKIPPED] = { skipped_keys, ARRAY_SIZE(skipped_keys), 0 },
+	[R_END] = { end_keys, ARRAY_SIZE(end_keys), 0 },
 };
 
 struct cd_ctx {
@@ -708,7 +750,7 @@ static int pass1(struct cd_ctx *c)
 		p = s.body_offset + s.length;
 		if (r == R_END) {
 			for (i = 0; i < R_NRANKS; i++)
-				if (i != R_BO && !c->ranks[i])
+				if (i != R_BO && i != R_DISPLAY && !c->ranks[i])
 					return cd_fail(c, s.offset, "no '%s' section before 'end'",
 						       rank_names[i]);
 			cd->size = p;
@@ -905,7 +947,8 @@ static int parse_lines(struct cd_ctx *c, size_t si)
 		if (ks) {
 			size_t w;
 
-			if (have_last && (idx < last || (idx == last && !(ks->flags & K_REPEAT))))
+			if (!rank_keys[rank].own_order && have_last &&
+			    (idx < last || (idx == last && !(ks->flags & K_REPEAT))))
 				return cd_fail(c, base + i, "key '%s' %s", key,
 					       idx == last ? "repeated" : "out of order");
 			last = idx;
@@ -1309,6 +1352,419 @@ static int check_skipped(struct cd_ctx *c, size_t si)
 	return check_counted(c, si, "skip", check_skip, NULL);
 }
 
+/* Display section --------------------------------------------------------- */
+
+_Static_assert(OSP_CD_DISPLAY_MAX_PIPES == OSPREY_CD_DISPLAY_MAX_PIPES, "pipes");
+_Static_assert(OSP_CD_DISPLAY_PLANES == OSPREY_CD_DISPLAY_PLANES, "planes");
+_Static_assert(OSP_CD_DISPLAY_CRCS == OSPREY_CD_DISPLAY_CRCS, "crcs");
+_Static_assert(OSP_CD_DISPLAY_WB == OSPREY_CD_DISPLAY_WB, "wb");
+
+#define U16_LIMIT	0xffffull
+#define U32_LIMIT	0xffffffffull
+
+static const char *const w_format[] = { "xrgb8888", "argb8888", "rgb565", "xbgr8888",
+	"abgr8888", NULL };
+static const char *const w_blend[] = { "premulti", "coverage", "none", NULL };
+
+/* "0x" and eight hex digits: a 32-bit register, as the writer prints one. */
+static int is_reg32(const char *v)
+{
+	size_t i;
+
+	if (strlen(v) != 10 || v[0] != '0' || v[1] != 'x')
+		return 0;
+	for (i = 2; i < 10; i++)
+		if (hex_val((unsigned char)v[i]) < 0)
+			return 0;
+	return 1;
+}
+
+static uint32_t reg32(const char *v)
+{
+	uint64_t x = 0;
+
+	parse_u64_n(v, strlen(v), &x);
+	return (uint32_t)x;
+}
+
+/* Field @name of @list, not quoted, into @buf. 0 or -1. */
+static int field_bare(const char *list, const char *name, char *buf, size_t buflen)
+{
+	const char *v;
+	size_t n;
+
+	if (find_field(list, name, &v, &n) || !n || *v == '"' || n >= buflen)
+		return -1;
+	memcpy(buf, v, n);
+	buf[n] = '\0';
+	return 0;
+}
+
+/* Field @name of @list, a number of type @t, not quoted. 0 or -1. */
+static int field_bare_num(const char *list, const char *name, enum cd_type t, uint64_t *out)
+{
+	char buf[24];
+
+	if (field_bare(list, name, buf, sizeof(buf)) || check_type_num(buf, t))
+		return -1;
+	return parse_u64_n(buf, strlen(buf), out) ? -1 : 0;
+}
+
+/* Field @name of @list, a register (is_reg32()). 0 or -1. */
+static int field_reg(const char *list, const char *name, uint32_t *out)
+{
+	char buf[16];
+
+	if (field_bare(list, name, buf, sizeof(buf)) || !is_reg32(buf))
+		return -1;
+	*out = reg32(buf);
+	return 0;
+}
+
+/* Field @name of @list, a decimal number at most @max. 0 or -1. */
+static int field_dec(const char *list, const char *name, uint64_t max, uint32_t *out)
+{
+	uint64_t v;
+
+	if (field_bare_num(list, name, T_DEC, &v) || v > max)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+/* Field @name of @list, a 0x hex number (an address). 0 or -1. */
+static int field_hex(const char *list, const char *name, uint64_t *out)
+{
+	return field_bare_num(list, name, T_HEX, out);
+}
+
+/*
+ * Field @name of @list, a value of a register the hardware defines some
+ * values of: the word of @words (the i-th stands for i) or, for any other
+ * value, the number in decimal. Its spelling goes to @buf. 0 or -1.
+ */
+static int field_code(const char *list, const char *name, const char *const *words,
+		      char *buf, size_t buflen)
+{
+	uint64_t v;
+	size_t n = 0;
+
+	while (words[n])
+		n++;
+	if (!field_word(list, name, words))
+		return osp_coredump_field(list, name, buf, buflen) ? -1 : 0;
+	if (field_bare_num(list, name, T_DEC, &v) || v < n || v > U32_LIMIT)
+		return -1;
+	snprintf(buf, buflen, "%llu", (unsigned long long)v);
+	return 0;
+}
+
+/* Field @name of @list, a plane: "wb" for the writeback, else decimal. 0 or -1. */
+static int field_plane(const char *list, const char *name, uint32_t *out)
+{
+	static const char *const wb[] = { "wb", NULL };
+	uint64_t v;
+
+	if (!field_word(list, name, wb)) {
+		*out = OSP_CD_DISPLAY_WB;
+		return 0;
+	}
+	if (field_bare_num(list, name, T_DEC, &v) || v > U32_LIMIT || v == OSP_CD_DISPLAY_WB)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+/* A global key of the display section (after "controller"). */
+static int display_global(struct cd_ctx *c, const struct osp_coredump_entry *e, size_t idx)
+{
+	struct osp_coredump_display *d = &c->cd->display;
+	const char *v = e->value;
+	uint64_t x = 0;
+
+	switch (idx) {
+	case D_PIPES:
+		parse_u64_n(v, strlen(v), &x);
+		if (x > OSP_CD_DISPLAY_MAX_PIPES)
+			return cd_fail(c, e->offset, "pipes %s: at most %d", v,
+				       OSP_CD_DISPLAY_MAX_PIPES);
+		d->npipes = (uint32_t)x;
+		return 0;
+	case D_AS:
+		if (field_reg(v, "control", &d->as_control) ||
+		    field_hex(v, "pgtable", &d->pgtable))
+			return cd_fail(c, e->offset,
+				       "as: 'control=0x<8 hex digits> pgtable=0x...' expected");
+		return 0;
+	case D_MAX:
+		if (field_dec(v, "width", U32_LIMIT, &d->max_width) ||
+		    field_dec(v, "height", U32_LIMIT, &d->max_height))
+			return cd_fail(c, e->offset, "max: 'width=<n> height=<n>' expected");
+		return 0;
+	case D_UNDERRUN:
+		if (field_dec(v, "pipe", OSP_CD_DISPLAY_MAX_PIPES - 1, &d->underrun_pipe) ||
+		    field_plane(v, "plane", &d->underrun_plane) ||
+		    field_hex(v, "address", &d->underrun_address))
+			return cd_fail(c, e->offset,
+				       "underrun: 'pipe=<0..%d> plane=<n|wb> address=0x...' expected",
+				       OSP_CD_DISPLAY_MAX_PIPES - 1);
+		d->has_underrun = true;
+		return 0;
+	}
+	return 0;
+}
+
+/* A key of a pipe's group; @nplanes: the pipe's planes so far. */
+static int display_pipe_key(struct cd_ctx *c, const struct osp_coredump_entry *e, size_t idx,
+			    struct osp_coredump_pipe *pp, size_t *nplanes)
+{
+	const char *v = e->value;
+	struct osp_coredump_plane *pl;
+	uint64_t x64 = 0;
+	uint32_t x;
+
+	switch (idx) {
+	case D_CONTROL:
+	case D_BG_COLOR:
+	case D_UPDATE:
+	case D_STATUS:
+		if (!is_reg32(v))
+			return cd_fail(c, e->offset, "'%s': 0x and 8 hex digits expected", e->key);
+		x = reg32(v);
+		if (idx == D_CONTROL) {
+			pp->control = x;
+			pp->enabled = x & 1;
+		} else if (idx == D_BG_COLOR) {
+			pp->bg_color = x;
+		} else if (idx == D_UPDATE) {
+			pp->update = x;
+		} else {
+			pp->status = x;
+			pp->active = x & 1;
+			pp->underrun = x & 2;
+		}
+		return 0;
+	case D_MODE:
+		if (field_dec(v, "width", U16_LIMIT, &pp->width) ||
+		    field_dec(v, "height", U16_LIMIT, &pp->height) ||
+		    field_dec(v, "htotal", U16_LIMIT, &pp->htotal) ||
+		    field_dec(v, "vtotal", U16_LIMIT, &pp->vtotal) ||
+		    field_dec(v, "clock", U32_LIMIT, &pp->clock_khz))
+			return cd_fail(c, e->offset,
+				       "mode: 'width=<n> height=<n> htotal=<n> vtotal=<n> clock=<kHz>' expected (16-bit sizes)");
+		return 0;
+	case D_FRAME_COUNT:
+		parse_u64_n(v, strlen(v), &x64);
+		if (x64 > U32_LIMIT)
+			return cd_fail(c, e->offset, "frame_count %s: a 32-bit count expected", v);
+		pp->frame_count = (uint32_t)x64;
+		return 0;
+	case D_VBLANK_TS:
+		parse_u64_n(v, strlen(v), &pp->vblank_ts);
+		return 0;
+	case D_CRC:
+		if (field_reg(v, "control", &pp->crc_control) ||
+		    field_reg(v, "value", &pp->crc_value) ||
+		    field_dec(v, "frame", U32_LIMIT, &pp->crc_frame))
+			return cd_fail(c, e->offset,
+				       "crc: 'control=0x<8 hex digits> value=0x<8 hex digits> frame=<n>' expected");
+		return 0;
+	case D_CONN:
+		if (field_reg(v, "status", &pp->conn_status) ||
+		    field_dec(v, "edid_size", U32_LIMIT, &pp->edid_size))
+			return cd_fail(c, e->offset,
+				       "conn: 'status=0x<8 hex digits> edid_size=<n>' expected");
+		return 0;
+	case D_LAST_UNDERRUN:
+		if (field_hex(v, "address", &pp->underrun_address) ||
+		    field_plane(v, "plane", &pp->underrun_plane) ||
+		    field_dec(v, "count", U32_LIMIT, &pp->underrun_count))
+			return cd_fail(c, e->offset,
+				       "last_underrun: 'address=0x... plane=<n|wb> count=<n>' expected");
+		return 0;
+	case D_WB:
+		if (field_reg(v, "control", &pp->wb_control) ||
+		    field_hex(v, "address", &pp->wb_address) ||
+		    field_dec(v, "pitch", U32_LIMIT, &pp->wb_pitch) ||
+		    field_reg(v, "status", &pp->wb_status))
+			return cd_fail(c, e->offset,
+				       "wb: 'control=0x<8 hex digits> address=0x... pitch=<n> status=0x<8 hex digits>' expected");
+		return 0;
+	case D_PLANE:
+		pl = &pp->planes[*nplanes];
+		if (field_dec(v, "index", U32_LIMIT, &pl->index) ||
+		    field_reg(v, "control", &pl->control) ||
+		    field_code(v, "format", w_format, pl->format, sizeof(pl->format)) ||
+		    field_hex(v, "address", &pl->address) ||
+		    field_dec(v, "pitch", U32_LIMIT, &pl->pitch) ||
+		    field_dec(v, "width", U16_LIMIT, &pl->width) ||
+		    field_dec(v, "height", U16_LIMIT, &pl->height) ||
+		    field_dec(v, "x", U16_LIMIT, &pl->x) ||
+		    field_dec(v, "y", U16_LIMIT, &pl->y) ||
+		    field_dec(v, "alpha", U32_LIMIT, &pl->alpha) ||
+		    field_code(v, "blend", w_blend, pl->blend, sizeof(pl->blend)) ||
+		    field_dec(v, "zpos", U32_LIMIT, &pl->zpos))
+			return cd_fail(c, e->offset,
+				       "plane: 'index=<n> control=0x<8 hex digits> format=<format> address=0x... pitch=<n> width=<n> height=<n> x=<n> y=<n> alpha=<n> blend=<blend> zpos=<n>' expected");
+		if (pl->index != *nplanes)
+			return cd_fail(c, e->offset,
+				       "plane index %u: planes are listed from 0 in order (%zu expected)",
+				       pl->index, *nplanes);
+		pl->enabled = pl->control & 1;
+		(*nplanes)++;
+		return 0;
+	case D_CRC_HISTORY:
+		if (field_dec(v, "frame", U32_LIMIT, &pp->crc_frames[pp->ncrcs]) ||
+		    field_reg(v, "value", &pp->crcs[pp->ncrcs]))
+			return cd_fail(c, e->offset,
+				       "crc_history: 'frame=<n> value=0x<8 hex digits>' expected");
+		pp->ncrcs++;
+		return 0;
+	}
+	return 0;
+}
+
+/* The end of a pipe's group, at byte @at: is it whole? */
+static int display_pipe_done(struct cd_ctx *c, size_t at, const struct osp_coredump_pipe *pp,
+			     size_t next, size_t nplanes)
+{
+	if (next < D_PLANE)
+		return cd_fail(c, at, "pipe %u: missing key '%s'", pp->index,
+			       display_keys[next].key);
+	if (nplanes != OSP_CD_DISPLAY_PLANES)
+		return cd_fail(c, at, "pipe %u: %zu planes, %d expected", pp->index, nplanes,
+			       OSP_CD_DISPLAY_PLANES);
+	return 0;
+}
+
+/*
+ * The display section: "controller" first; with "present", the global keys
+ * in order ("underrun" optional), then for each pipe from 0 a group that
+ * starts with "pipe", has each of its keys once in order, three "plane"
+ * lines from index 0, and at most OSP_CD_DISPLAY_CRCS "crc_history" lines.
+ * Unknown keys may stand anywhere after "controller".
+ */
+static int check_display(struct cd_ctx *c, size_t si)
+{
+	struct osp_coredump *cd = c->cd;
+	const struct osp_coredump_section *s = &cd->sections[si];
+	struct osp_coredump_display *d = &cd->display;
+	struct osp_coredump_pipe *pp = NULL;
+	size_t i, top = 0, next = 0, nplanes = 0, underrun_at = 0;
+	uint32_t seen = 0;
+	char num[16];
+
+	memset(d, 0, sizeof(*d));
+	cd->has_display = true;
+	d->section = si;
+	for (i = s->first_entry; i < s->first_entry + s->nentries; i++) {
+		const struct osp_coredump_entry *e = &cd->entries[i];
+		size_t idx;
+
+		if (!find_key(R_DISPLAY, e->key, &idx))
+			continue;
+		if (idx == D_CONTROLLER) {
+			if (top)
+				return cd_fail(c, e->offset, "key 'controller' repeated");
+			top = D_PIPES;
+			d->present = !strcmp(e->value, "present");
+			continue;
+		}
+		if (!top)
+			return cd_fail(c, e->offset, "key '%s' before 'controller'", e->key);
+		if (!d->present)
+			return cd_fail(c, e->offset, "key '%s' with 'controller: none'", e->key);
+		if (idx < D_PIPE) {
+			if (pp || idx < top)
+				return cd_fail(c, e->offset, "key '%s' repeated or out of order",
+					       e->key);
+			if (top < D_UNDERRUN && idx > top)
+				return cd_fail(c, e->offset, "missing key '%s' before '%s'",
+					       display_keys[top].key, e->key);
+			top = idx + 1;
+			if (idx == D_UNDERRUN)
+				underrun_at = e->offset;
+			if (display_global(c, e, idx))
+				return -1;
+			continue;
+		}
+		if (top < D_UNDERRUN)
+			return cd_fail(c, e->offset, "missing key '%s' before '%s'",
+				       display_keys[top].key, e->key);
+		if (idx == D_PIPE) {
+			if (pp && display_pipe_done(c, e->offset, pp, next, nplanes))
+				return -1;
+			if (seen == d->npipes)
+				return cd_fail(c, e->offset, "pipe %s: more pipes than 'pipes: %u'",
+					       e->value, d->npipes);
+			snprintf(num, sizeof(num), "%u", seen);
+			if (strcmp(e->value, num))
+				return cd_fail(c, e->offset,
+					       "pipe %s: pipes are listed from 0 in order (%u expected)",
+					       e->value, seen);
+			pp = &d->pipes[seen];
+			pp->index = seen++;
+			next = D_CONTROL;
+			nplanes = 0;
+			continue;
+		}
+		if (!pp)
+			return cd_fail(c, e->offset, "key '%s' before the first 'pipe'", e->key);
+		if (idx < D_PLANE) {
+			if (idx < next)
+				return cd_fail(c, e->offset,
+					       "pipe %u: key '%s' repeated or out of order",
+					       pp->index, e->key);
+			if (idx > next)
+				return cd_fail(c, e->offset,
+					       "pipe %u: missing key '%s' before '%s'",
+					       pp->index, display_keys[next].key, e->key);
+			next++;
+		} else if (next < D_PLANE) {
+			return cd_fail(c, e->offset, "pipe %u: missing key '%s' before '%s'",
+				       pp->index, display_keys[next].key, e->key);
+		} else if (idx == D_PLANE) {
+			if (next == D_CRC_HISTORY || nplanes == OSP_CD_DISPLAY_PLANES)
+				return cd_fail(c, e->offset,
+					       "pipe %u: a plane after its %d planes and their CRCs",
+					       pp->index, OSP_CD_DISPLAY_PLANES);
+		} else {
+			if (nplanes != OSP_CD_DISPLAY_PLANES)
+				return cd_fail(c, e->offset,
+					       "pipe %u: crc_history before its %d planes",
+					       pp->index, OSP_CD_DISPLAY_PLANES);
+			if (pp->ncrcs == OSP_CD_DISPLAY_CRCS)
+				return cd_fail(c, e->offset,
+					       "pipe %u: more than %d crc_history lines",
+					       pp->index, OSP_CD_DISPLAY_CRCS);
+			next = D_CRC_HISTORY;
+		}
+		if (display_pipe_key(c, e, idx, pp, &nplanes))
+			return -1;
+	}
+	if (!top)
+		return cd_fail(c, s->offset, "missing key 'controller'");
+	if (!d->present)
+		return 0;
+	if (top < D_UNDERRUN)
+		return cd_fail(c, s->offset, "missing key '%s'", display_keys[top].key);
+	if (pp && display_pipe_done(c, s->body_offset + s->length, pp, next, nplanes))
+		return -1;
+	if (seen != d->npipes)
+		return cd_fail(c, s->body_offset + s->length, "pipes %u, but %u pipe groups",
+			       d->npipes, seen);
+	if (d->has_underrun && d->underrun_pipe < d->npipes) {
+		const struct osp_coredump_pipe *u = &d->pipes[d->underrun_pipe];
+
+		if (u->underrun_plane != d->underrun_plane ||
+		    u->underrun_address != d->underrun_address)
+			return cd_fail(c, underrun_at,
+				       "underrun: plane and address differ from pipe %u's last_underrun",
+				       d->underrun_pipe);
+	}
+	return 0;
+}
+
 /* Copy a string value of at most @max bytes into @dst. */
 static int copy_str(struct cd_ctx *c, size_t si, const char *key, char *dst, size_t max)
 {
@@ -1461,11 +1917,64 @@ static int check_end(struct cd_ctx *c, size_t si)
 	return 0;
 }
 
+/* The first section of rank @r (there is one: pass 1 checked). */
+static size_t rank_section(const struct cd_ctx *c, int r)
+{
+	size_t si;
+
+	for (si = 0; si < c->cd->nsections && c->sec_rank[si] != r; si++)
+		;
+	return si;
+}
+
+/*
+ * A display-underrun dump is the one whose engine kept running, has a
+ * display section with an "underrun" line, and names no job and no fault.
+ */
+static int check_underrun_cross(struct cd_ctx *c)
+{
+	struct osp_coredump *cd = c->cd;
+	size_t hs = rank_section(c, R_HEADER), js = rank_section(c, R_JOB);
+	size_t fs = rank_section(c, R_FAULT);
+	const struct osp_coredump_entry *reason = sec_get(cd, hs, "reason");
+	const struct osp_coredump_entry *halted = sec_get(cd, hs, "engine_halted");
+	int underrun = !strcmp(reason->value, "display-underrun");
+
+	c->sec_name = cd->sections[hs].name;
+	c->sec_no = hs + 1;
+	if (underrun != !strcmp(halted->value, "running"))
+		return cd_fail(c, halted->offset,
+			       "engine_halted: 'running' exactly when the reason is display-underrun");
+	if (underrun && !(cd->has_display && cd->display.has_underrun))
+		return cd_fail(c, reason->offset,
+			       "reason display-underrun, but no display section with an 'underrun' line");
+	if (underrun && strcmp(sec_get(cd, js, "state")->value, "none")) {
+		c->sec_name = cd->sections[js].name;
+		c->sec_no = js + 1;
+		return cd_fail(c, cd->sections[js].offset, "a job in a display-underrun dump");
+	}
+	if (underrun && strcmp(sec_get(cd, fs, "status")->value, "none")) {
+		c->sec_name = cd->sections[fs].name;
+		c->sec_no = fs + 1;
+		return cd_fail(c, cd->sections[fs].offset, "a fault in a display-underrun dump");
+	}
+	if (!underrun && cd->has_display && cd->display.has_underrun) {
+		c->sec_name = cd->sections[cd->display.section].name;
+		c->sec_no = cd->display.section + 1;
+		return cd_fail(c, sec_get(cd, cd->display.section, "underrun")->offset,
+			       "'underrun' line, but the reason is %s", reason->value);
+	}
+	return 0;
+}
+
 /* What sections say of each other. */
 static int check_cross(struct cd_ctx *c)
 {
 	struct osp_coredump *cd = c->cd;
 	size_t si, i;
+
+	if (check_underrun_cross(c))
+		return -1;
 
 	for (si = 0; si < cd->nsections; si++) {
 		const struct osp_coredump_section *s = &cd->sections[si];
@@ -1520,6 +2029,9 @@ static int pass2(struct cd_ctx *c)
 		switch (r) {
 		case R_HEADER:
 			ret = check_header(c, si);
+			break;
+		case R_DISPLAY:
+			ret = check_display(c, si);
 			break;
 		case R_RING:
 			ret = check_ring(c, si);

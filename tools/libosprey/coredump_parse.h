@@ -15,6 +15,11 @@
  *
  * Unknown sections (with a valid header line and CRC) and unknown keys are
  * skipped, as the format requires of readers.
+ *
+ * The display section is optional (dumps written before it existed have
+ * none); when present it is checked like the others and decoded into
+ * cd->display. A dump whose reason is "display-underrun" must have one,
+ * with its "underrun" line.
  */
 
 #include <stdbool.h>
@@ -55,6 +60,68 @@ struct osp_coredump_bo {
 	size_t section;		/* index in cd->sections */
 };
 
+/* Limits of the display section (docs/coredump-format.md). */
+#define OSP_CD_DISPLAY_MAX_PIPES	4
+#define OSP_CD_DISPLAY_PLANES		3
+#define OSP_CD_DISPLAY_CRCS		8
+/* A plane index that stands for the pipe's writeback unit ("wb"). */
+#define OSP_CD_DISPLAY_WB		0xf
+
+struct osp_coredump_plane {
+	uint32_t index;
+	uint32_t control;
+	bool enabled;		/* control bit 0 */
+	char format[16];	/* "xrgb8888", ..., or the unknown value in decimal */
+	uint64_t address;	/* display VA of the first pixel */
+	uint32_t pitch, width, height, x, y;
+	uint32_t alpha;
+	char blend[16];		/* "premulti", "coverage", "none", or a number */
+	uint32_t zpos;
+};
+
+struct osp_coredump_pipe {
+	uint32_t index;
+	uint32_t control;
+	bool enabled;		/* control bit 0 */
+	uint32_t width, height, htotal, vtotal, clock_khz;
+	uint32_t bg_color;
+	uint32_t update;
+	uint32_t status;
+	bool active;		/* status bit 0 */
+	bool underrun;		/* status bit 1: the last frame lost a plane */
+	uint32_t frame_count;
+	uint64_t vblank_ts;
+	uint32_t crc_control, crc_value, crc_frame;
+	uint32_t conn_status, edid_size;
+	/* The UNDERRUN_* registers: the last underrun of the pipe. */
+	uint64_t underrun_address;
+	uint32_t underrun_plane;	/* OSP_CD_DISPLAY_WB for the writeback */
+	uint32_t underrun_count;
+	uint32_t wb_control;
+	uint64_t wb_address;
+	uint32_t wb_pitch, wb_status;
+	struct osp_coredump_plane planes[OSP_CD_DISPLAY_PLANES];
+	/* The driver's last CRCs, newest first. */
+	size_t ncrcs;
+	uint32_t crc_frames[OSP_CD_DISPLAY_CRCS];
+	uint32_t crcs[OSP_CD_DISPLAY_CRCS];
+};
+
+struct osp_coredump_display {
+	size_t section;		/* index in cd->sections */
+	bool present;		/* "controller: present"; else nothing below is set */
+	uint32_t npipes;
+	uint32_t as_control;
+	uint64_t pgtable;
+	uint32_t max_width, max_height;
+	/* The "underrun" line (reason display-underrun): who failed, where. */
+	bool has_underrun;
+	uint32_t underrun_pipe;
+	uint32_t underrun_plane;	/* OSP_CD_DISPLAY_WB for the writeback */
+	uint64_t underrun_address;
+	struct osp_coredump_pipe pipes[OSP_CD_DISPLAY_MAX_PIPES];
+};
+
 struct osp_coredump {
 	char *raw;
 	size_t size;		/* bytes of this dump consumed, magic..end */
@@ -65,6 +132,9 @@ struct osp_coredump {
 	/* The ring words dumped (ring section "words", from "start"). */
 	size_t nring_words;
 	uint32_t *ring_words;
+	/* The display section, if the dump has one (has_display). */
+	bool has_display;
+	struct osp_coredump_display display;
 	/* Private to the parser. */
 	size_t nentries;
 	struct osp_coredump_entry *entries;

@@ -6,7 +6,9 @@
  * (docs/coredump-format.md). It checks the dump with libosprey's parser
  * (coredump_parse.h) and prints a summary, one "key: value" line per fact,
  * then the batch disassembled around the instruction that hung or faulted,
- * that line marked "=>".
+ * that line marked "=>". The display controller gets a short block: one
+ * line per pipe, one per plane, and for a display underrun the plane and
+ * address that failed.
  */
 
 #include <dirent.h>
@@ -186,6 +188,92 @@ static void print_bo(const struct osp_coredump_bo *bo)
 	printf("\n");
 }
 
+static const char *plane_name(uint32_t plane)
+{
+	static const char *const names[OSP_CD_DISPLAY_PLANES] = { "primary", "overlay", "cursor" };
+
+	if (plane == OSP_CD_DISPLAY_WB)
+		return "writeback";
+	return plane < OSP_CD_DISPLAY_PLANES ? names[plane] : "unknown";
+}
+
+static void print_plane_index(uint32_t plane)
+{
+	if (plane == OSP_CD_DISPLAY_WB)
+		printf("wb (writeback)");
+	else
+		printf("%" PRIu32 " (%s)", plane, plane_name(plane));
+}
+
+static void print_pipe(const struct osp_coredump_pipe *pp)
+{
+	size_t i;
+
+	printf("  pipe %" PRIu32 ": %s, %s, mode %" PRIu32 "x%" PRIu32 " (total %" PRIu32 "x%"
+	       PRIu32 ", %" PRIu32 " kHz)%s, frame %" PRIu32 ", %s\n", pp->index,
+	       pp->enabled ? "enabled" : "disabled", pp->active ? "active" : "inactive",
+	       pp->width, pp->height, pp->htotal, pp->vtotal, pp->clock_khz,
+	       pp->update & 1 ? ", update pending" : "", pp->frame_count,
+	       pp->conn_status & 1 ? "connected" : "disconnected");
+	if (pp->crc_control & 1)
+		printf("    crc: on, 0x%08" PRIx32 " of frame %" PRIu32, pp->crc_value,
+		       pp->crc_frame);
+	else
+		printf("    crc: off");
+	printf(", %zu in the driver's history", pp->ncrcs);
+	if (pp->ncrcs)
+		printf(" (newest 0x%08" PRIx32 " of frame %" PRIu32 ")", pp->crcs[0],
+		       pp->crc_frames[0]);
+	printf("\n");
+	for (i = 0; i < OSP_CD_DISPLAY_PLANES; i++) {
+		const struct osp_coredump_plane *pl = &pp->planes[i];
+
+		printf("    plane %" PRIu32 " (%s): ", pl->index, plane_name(pl->index));
+		if (!pl->enabled) {
+			printf("disabled\n");
+			continue;
+		}
+		printf("va 0x%" PRIx64 " %s %" PRIu32 "x%" PRIu32 " at %" PRIu32 ",%" PRIu32
+		       " pitch %" PRIu32 " alpha %" PRIu32 " %s zpos %" PRIu32 "\n", pl->address,
+		       pl->format, pl->width, pl->height, pl->x, pl->y, pl->pitch, pl->alpha,
+		       pl->blend, pl->zpos);
+	}
+	if (pp->underrun_count || pp->underrun)
+		printf("    underruns: %" PRIu32 "%s, last: plane %s at 0x%" PRIx64 "\n",
+		       pp->underrun_count, pp->underrun ? " (the last frame had one)" : "",
+		       plane_name(pp->underrun_plane), pp->underrun_address);
+	if (pp->wb_control & 1)
+		printf("    writeback: armed, to 0x%" PRIx64 " pitch %" PRIu32 "\n", pp->wb_address,
+		       pp->wb_pitch);
+}
+
+/* The display block; for a display underrun, which plane failed and where. */
+static void print_display(const struct osp_coredump *cd)
+{
+	const struct osp_coredump_display *d = &cd->display;
+	uint32_t p;
+
+	if (!cd->has_display) {
+		printf("display: not in this dump\n");
+		return;
+	}
+	if (!d->present) {
+		printf("display: none (no display controller)\n");
+		return;
+	}
+	printf("display: %" PRIu32 " pipes, address space %s (page table 0x%" PRIx64
+	       "), max %" PRIu32 "x%" PRIu32 "\n", d->npipes,
+	       d->as_control & 1 ? "enabled" : "disabled", d->pgtable, d->max_width,
+	       d->max_height);
+	for (p = 0; p < d->npipes; p++)
+		print_pipe(&d->pipes[p]);
+	if (d->has_underrun) {
+		printf("underrun: pipe %" PRIu32 ", plane ", d->underrun_pipe);
+		print_plane_index(d->underrun_plane);
+		printf(", address 0x%" PRIx64 "\n", d->underrun_address);
+	}
+}
+
 /*
  * Where the batch starts in the contents of its buffer: the mapping that
  * holds batch_va says which buffer and at which offset (a buffer's
@@ -340,6 +428,7 @@ static void summarise(const struct osp_coredump *cd, const char *source)
 	} else {
 		printf("fault: none\n");
 	}
+	print_display(cd);
 
 	print_list(cd, "mappings", "map", "mappings");
 	printf("bos: %zu\n", cd->nbos);

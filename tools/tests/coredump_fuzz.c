@@ -35,11 +35,12 @@ static void touch(const char *s)
 static void use(const struct osp_coredump *cd, size_t len)
 {
 	static const char *const secs[] = { "header", "job", "fault", "mappings", "jobs",
-		"skipped", "bo", "ring", "end", "registers", "nope" };
+		"skipped", "bo", "ring", "end", "registers", "display", "nope" };
 	static const char *const keys[] = { "sequence", "pid", "comm", "status", "l0", "map",
-		"job", "skip", "label", "count", "RING_HEAD", "data", "nope" };
+		"job", "skip", "label", "count", "RING_HEAD", "data", "plane", "underrun",
+		"crc_history", "nope" };
 	static const char *const fields[] = { "va", "bo", "reason", "what", "index", "entry",
-		"model", "x" };
+		"model", "x", "format", "address", "plane" };
 	const char *vals[8];
 	char buf[16];
 	uint64_t x;
@@ -72,6 +73,27 @@ static void use(const struct osp_coredump *cd, size_t len)
 	}
 	for (i = 0; i < cd->nring_words; i++)
 		touch(cd->ring_words[i] ? "" : NULL);
+	if (cd->has_display) {
+		const struct osp_coredump_display *d = &cd->display;
+
+		if (d->section >= cd->nsections ||
+		    strcmp(cd->sections[d->section].name, "display") ||
+		    d->npipes > OSP_CD_DISPLAY_MAX_PIPES || (!d->present && d->npipes) ||
+		    (d->has_underrun && d->underrun_pipe >= OSP_CD_DISPLAY_MAX_PIPES))
+			abort();
+		for (i = 0; i < d->npipes; i++) {
+			const struct osp_coredump_pipe *pp = &d->pipes[i];
+
+			if (pp->index != i || pp->ncrcs > OSP_CD_DISPLAY_CRCS)
+				abort();
+			for (j = 0; j < OSP_CD_DISPLAY_PLANES; j++) {
+				if (pp->planes[j].index != j)
+					abort();
+				touch(pp->planes[j].format);
+				touch(pp->planes[j].blend);
+			}
+		}
+	}
 
 	for (i = 0; i < ARRAY_SIZE(secs); i++) {
 		for (j = 0; j < ARRAY_SIZE(keys); j++) {

@@ -11,8 +11,9 @@
  * assembles them with their lengths, CRCs (computed here bit by bit,
  * independently of the parser's table) and end section. Every file in the
  * samples directory (argv[1], default tools/tests/coredump-samples) must
- * parse too. "coredump_test --write-samples DIR" writes the generated
- * samples that directory holds.
+ * parse too; the driver's samples there predate the display section, so
+ * they also check that dumps without one still parse. "coredump_test
+ * --write-samples DIR" writes the generated samples that directory holds.
  *
  * Prints "PASS name" or "FAIL name: why" per test and exits 1 if any failed.
  */
@@ -161,9 +162,26 @@ struct tbo {
 	const uint8_t *data;
 };
 
+/*
+ * A display section: @npipes pipes whose registers derive from the pipe's
+ * index (tpipe_*() below), pipe 0 enabled with its primary plane, the
+ * others off. @underrun_pipe >= 0 adds the "underrun" line of that pipe.
+ */
+struct tdisplay {
+	bool present;
+	int npipes;
+	int underrun_pipe;
+	const char *underrun_plane;	/* "0".."2", "wb": every pipe's last one */
+	uint64_t underrun_address;
+	int ncrcs;			/* crc_history lines of each pipe */
+	const char *format, *blend;	/* plane 1's spelling */
+};
+
 struct tdump {
 	unsigned int seq;
 	const char *reason;
+	const char *halted;	/* engine_halted; NULL: from job and fault */
+	const struct tdisplay *display;	/* NULL: no display section (older dumps) */
 	bool truncated;
 	bool job;
 	const char *comm;
@@ -236,6 +254,69 @@ static uint32_t ring_word(unsigned int i)
 	return 0x10000000u + i * 0x01010101u;
 }
 
+/* What the generator writes of pipe @p and its plane @i. */
+static bool tpipe_enabled(int p)
+{
+	return p == 0;
+}
+
+static uint32_t tpipe_frame(int p)
+{
+	return 1000u + 100u * (uint32_t)p;
+}
+
+static uint64_t tplane_address(int p, int i)
+{
+	return 0x10000000ull * (uint64_t)(p + 1) + 0x100000ull * (uint64_t)i;
+}
+
+static uint32_t tcrc(int p, int k)
+{
+	return 0xc0000000u + 0x10000u * (uint32_t)p + (uint32_t)k;
+}
+
+static void build_display(const struct tdisplay *t, struct sb *b)
+{
+	int p, i, k;
+
+	if (!t->present) {
+		sb_printf(b, "controller: none\n");
+		return;
+	}
+	sb_printf(b, "controller: present\npipes: %d\n", t->npipes);
+	sb_printf(b, "as: control=0x00000001 pgtable=0x12345000\nmax: width=4096 height=4096\n");
+	if (t->underrun_pipe >= 0)
+		sb_printf(b, "underrun: pipe=%d plane=%s address=0x%llx\n", t->underrun_pipe,
+			  t->underrun_plane, (unsigned long long)t->underrun_address);
+	for (p = 0; p < t->npipes; p++) {
+		bool on = tpipe_enabled(p);
+
+		sb_printf(b, "pipe: %d\ncontrol: 0x%08x\n", p, on);
+		sb_printf(b, "mode: width=1024 height=768 htotal=1344 vtotal=806 clock=65000\n");
+		sb_printf(b, "bg_color: 0x00102030\nupdate: 0x00000000\nstatus: 0x%08x\n",
+			  on | (t->underrun_pipe == p ? 2 : 0));
+		sb_printf(b, "frame_count: %u\nvblank_ts: 123456789%d\n", tpipe_frame(p), p);
+		sb_printf(b, "crc: control=0x%08x value=0x%08x frame=%u\n", on,
+			  on ? tcrc(p, 0) : 0, on ? tpipe_frame(p) - 1 : 0);
+		sb_printf(b, "conn: status=0x00000001 edid_size=128\n");
+		sb_printf(b, "last_underrun: address=0x%llx plane=%s count=%d\n",
+			  (unsigned long long)t->underrun_address, t->underrun_plane,
+			  p + (t->underrun_pipe == p));
+		sb_printf(b, "wb: control=0x00000000 address=0x0 pitch=0 status=0x00000000\n");
+		for (i = 0; i < 3; i++) {
+			sb_printf(b, "plane: index=%d control=0x%08x format=%s address=0x%llx",
+				  i, on && i == 0, i == 1 ? t->format : "xrgb8888",
+				  (unsigned long long)tplane_address(p, i));
+			sb_printf(b, " pitch=4096 width=%d height=%d x=%d y=%d alpha=255",
+				  i == 2 ? 64 : 1024, i == 2 ? 64 : 768, 10 * i, 20 * i);
+			sb_printf(b, " blend=%s zpos=%d\n", i == 1 ? t->blend : "premulti", i);
+		}
+		for (k = 0; k < t->ncrcs; k++)
+			sb_printf(b, "crc_history: frame=%u value=0x%08x\n",
+				  tpipe_frame(p) - 1 - (uint32_t)k, tcrc(p, k));
+	}
+}
+
 static void build_doc(const struct tdump *d, struct tdoc *doc)
 {
 	static const char *const regs[] = { "MAGIC", "MODEL", "REVISION", "RING_HEAD",
@@ -254,12 +335,18 @@ static void build_doc(const struct tdump *d, struct tdoc *doc)
 	sb_printf(b, "time: 2026-03-04T05:06:07.123456789Z\nuptime_ns: 1000000123\n");
 	sb_printf(b, "detected_ns: 999000000\ncapture_us: 37\n");
 	sb_printf(b, "engine_halted: %s\nbudget: 16777216\ntruncated: %s\n",
-		  d->fault ? "error" : d->job ? "yes" : "no", d->truncated ? "yes" : "no");
+		  d->halted ? d->halted : d->fault ? "error" : d->job ? "yes" : "no",
+		  d->truncated ? "yes" : "no");
 
 	b = doc_sec(doc, "registers");
 	for (i = 0; i < ARRAY_SIZE(regs); i++)
 		sb_printf(b, "%s: 0x%08x\n", regs[i], !strcmp(regs[i], "CURRENT_IP_LO") ?
 			  (unsigned int)d->ip : 0x1000u * i);
+
+	if (d->display) {
+		b = doc_sec(doc, "display");
+		build_display(d->display, b);
+	}
 
 	b = doc_sec(doc, "ring");
 	sb_printf(b, "size: %u\nhead: 0x%x\ntail: 0x%x\nstart: 0x%x\nwords: %u\ndata:\n",
@@ -541,6 +628,60 @@ static struct tdump shape_zero_bo(void)
 	return d;
 }
 
+/* A display underrun: engine running, no job, the display section says where. */
+static const struct tdisplay display_underrun = {
+	.present = true, .npipes = 2, .underrun_pipe = 0, .underrun_plane = "0",
+	.underrun_address = 0, .ncrcs = 3, .format = "argb8888", .blend = "coverage",
+};
+
+/* Every pipe, every CRC; values the hardware does not define; a writeback underrun. */
+static const struct tdisplay display_full = {
+	.present = true, .npipes = 4, .underrun_pipe = -1, .underrun_plane = "wb",
+	.underrun_address = 0xfedcba9876543000ull, .ncrcs = 8, .format = "7", .blend = "3",
+};
+
+static const struct tdisplay display_zero_pipes = {
+	.present = true, .npipes = 0, .underrun_pipe = -1, .underrun_plane = "0",
+};
+
+static const struct tdisplay display_none = { .present = false };
+
+static struct tdump shape_underrun(void)
+{
+	struct tdump d = { .seq = 7, .reason = "display-underrun", .halted = "running",
+			   .display = &display_underrun, .nskips = 1 };
+
+	d.skip[0] = "what=jobs reason=\"the engine was not stopped for this capture\"";
+	return d;
+}
+
+static struct tdump shape_display_full(void)
+{
+	struct tdump d = shape_timeout();
+
+	d.seq = 8;
+	d.display = &display_full;
+	return d;
+}
+
+static struct tdump shape_display_zero(void)
+{
+	struct tdump d = shape_fault();
+
+	d.seq = 9;
+	d.display = &display_zero_pipes;
+	return d;
+}
+
+static struct tdump shape_display_none(void)
+{
+	struct tdump d = shape_manual();
+
+	d.seq = 10;
+	d.display = &display_none;
+	return d;
+}
+
 /* Generate the dump of @d into a new buffer; the caller frees it. */
 static char *gen(const struct tdump *d, size_t *len)
 {
@@ -652,6 +793,78 @@ static void check_bo(const struct osp_coredump *cd, size_t i, const struct tbo *
 	      "bo %zu: section_value(label)", i);
 }
 
+/* The display section of a dump generated with @t (NULL: none). */
+static void check_display_dump(const struct osp_coredump *cd, const struct tdisplay *t)
+{
+	const struct osp_coredump_display *d = &cd->display;
+	uint32_t plane;
+	int p, i, k;
+
+	if (!t) {
+		check(!cd->has_display, "a display section in a dump without one");
+		return;
+	}
+	if (!check(cd->has_display, "no display section"))
+		return;
+	check(!strcmp(cd->sections[d->section].name, "display"), "display section index");
+	check(d->present == t->present, "present %d", d->present);
+	if (!t->present) {
+		check_val(cd, "display", "controller", "none");
+		return;
+	}
+	check(d->npipes == (uint32_t)t->npipes, "%u pipes", d->npipes);
+	check(d->as_control == 1 && d->pgtable == 0x12345000, "as");
+	check(d->max_width == 4096 && d->max_height == 4096, "max");
+	check(d->has_underrun == (t->underrun_pipe >= 0), "has_underrun %d", d->has_underrun);
+	plane = !strcmp(t->underrun_plane, "wb") ? OSP_CD_DISPLAY_WB :
+		(uint32_t)atoi(t->underrun_plane);
+	if (d->has_underrun)
+		check(d->underrun_pipe == (uint32_t)t->underrun_pipe &&
+		      d->underrun_plane == plane && d->underrun_address == t->underrun_address,
+		      "underrun %u %u 0x%llx", d->underrun_pipe, d->underrun_plane,
+		      (unsigned long long)d->underrun_address);
+	for (p = 0; p < t->npipes && p < (int)d->npipes; p++) {
+		const struct osp_coredump_pipe *pp = &d->pipes[p];
+		bool on = tpipe_enabled(p);
+
+		check(pp->index == (uint32_t)p, "pipe %d index %u", p, pp->index);
+		check(pp->enabled == on && pp->control == on, "pipe %d control", p);
+		check(pp->active == on && pp->underrun == (t->underrun_pipe == p),
+		      "pipe %d status 0x%x", p, pp->status);
+		check(pp->width == 1024 && pp->height == 768 && pp->htotal == 1344 &&
+		      pp->vtotal == 806 && pp->clock_khz == 65000, "pipe %d mode", p);
+		check(pp->bg_color == 0x102030 && pp->update == 0, "pipe %d bg/update", p);
+		check(pp->frame_count == tpipe_frame(p), "pipe %d frame %u", p, pp->frame_count);
+		check(pp->vblank_ts == 1234567890ull + (uint64_t)p, "pipe %d vblank_ts", p);
+		check(pp->crc_control == on && pp->crc_value == (on ? tcrc(p, 0) : 0),
+		      "pipe %d crc", p);
+		check(pp->conn_status == 1 && pp->edid_size == 128, "pipe %d conn", p);
+		check(pp->underrun_plane == plane && pp->underrun_address == t->underrun_address &&
+		      pp->underrun_count == (uint32_t)(p + (t->underrun_pipe == p)),
+		      "pipe %d last_underrun", p);
+		for (i = 0; i < 3; i++) {
+			const struct osp_coredump_plane *pl = &pp->planes[i];
+
+			check(pl->index == (uint32_t)i && pl->enabled == (on && i == 0),
+			      "pipe %d plane %d", p, i);
+			check(pl->address == tplane_address(p, i) && pl->pitch == 4096,
+			      "pipe %d plane %d address", p, i);
+			check(pl->width == (i == 2 ? 64u : 1024u) && pl->x == 10u * (uint32_t)i &&
+			      pl->y == 20u * (uint32_t)i && pl->zpos == (uint32_t)i,
+			      "pipe %d plane %d geometry", p, i);
+			check(!strcmp(pl->format, i == 1 ? t->format : "xrgb8888") &&
+			      !strcmp(pl->blend, i == 1 ? t->blend : "premulti"),
+			      "pipe %d plane %d format '%s' blend '%s'", p, i, pl->format,
+			      pl->blend);
+		}
+		check(pp->ncrcs == (size_t)t->ncrcs, "pipe %d: %zu crcs", p, pp->ncrcs);
+		for (k = 0; k < t->ncrcs && k < (int)pp->ncrcs; k++)
+			check(pp->crcs[k] == tcrc(p, k) &&
+			      pp->crc_frames[k] == tpipe_frame(p) - 1 - (uint32_t)k,
+			      "pipe %d crc %d", p, k);
+	}
+}
+
 /* Every field of a dump generated from @d. */
 static void check_dump(const struct osp_coredump *cd, const struct tdump *d)
 {
@@ -741,7 +954,9 @@ static void check_dump(const struct osp_coredump *cd, const struct tdump *d)
 	for (k = 0; k < d->nskips && k < (int)n; k++)
 		check(!strcmp(v[k], d->skip[k]), "skip %d: '%s'", k, v[k]);
 	check_u64(cd, "end", "sections", cd->nsections - 1);
-	check(cd->nsections == (size_t)(9 + d->nbos), "%zu sections", cd->nsections);
+	check(cd->nsections == (size_t)(9 + d->nbos + !!d->display), "%zu sections",
+	      cd->nsections);
+	check_display_dump(cd, d->display);
 	check(!strcmp(cd->sections[0].name, "header") &&
 	      !strcmp(cd->sections[cd->nsections - 1].name, "end"), "section names");
 	check(cd->sections[0].offset == OSPREY_COREDUMP_MAGIC_LEN, "header offset %zu",
@@ -790,6 +1005,292 @@ static void test_shared_skipped(void)
 static void test_zero_bo(void)
 {
 	shape_test(shape_zero_bo, "zero-bo");
+}
+
+static void test_display_underrun(void)
+{
+	shape_test(shape_underrun, "display-underrun");
+}
+
+static void test_display_full(void)
+{
+	shape_test(shape_display_full, "display, 4 pipes");
+}
+
+static void test_display_zero(void)
+{
+	shape_test(shape_display_zero, "display, 0 pipes");
+}
+
+static void test_display_none(void)
+{
+	shape_test(shape_display_none, "display, no controller");
+}
+
+/* Unknown keys in the display section are skipped, wherever they stand. */
+static void test_display_unknown_keys(void)
+{
+	struct tdump d = shape_underrun();
+	struct osp_coredump *cd;
+	struct tdoc doc;
+	size_t len;
+	char *p;
+
+	build_doc(&d, &doc);
+	check(!doc_replace(&doc, "display", 0, "pipes:", "later: 1\npipes:") &&
+	      !doc_replace(&doc, "display", 0, "pipe: 1\n", "pipe: 1\nnote: \"x y\"\n") &&
+	      !doc_replace(&doc, "display", 0, "plane: index=1", "gamma: 1 2 3\nplane: index=1") &&
+	      !doc_replace(&doc, "display", 0, "crc_history: frame=1099",
+			   "crc_history: frame=1099 extra=\"yes\""), "replace");
+	p = gen_doc(&doc, &len);
+	cd = parse_ok("unknown display keys", p, len);
+	if (cd) {
+		check_display_dump(cd, &display_underrun);
+		check_val(cd, "display", "later", "1");
+	}
+	osp_coredump_free(cd);
+	free(p);
+	doc_free(&doc);
+}
+
+/* Every broken rule of the display section is refused, and says which. */
+static void test_display_rules(void)
+{
+	static const struct {
+		const char *from, *to, *why;
+	} cases[] = {
+		{ "controller: present", "controller: maybe", "bad value" },
+		{ "controller: present\n", "", "before 'controller'" },
+		{ "controller: present\n", "controller: present\ncontroller: present\n",
+		  "'controller' repeated" },
+		{ "controller: present", "controller: none", "with 'controller: none'" },
+		{ "pipes: 2\n", "", "missing key 'pipes' before 'as'" },
+		{ "pipes: 2", "pipes: 3", "pipes 3, but 2 pipe groups" },
+		{ "pipes: 2", "pipes: 5", "at most 4" },
+		{ "pipes: 2", "pipes: 1", "more pipes than 'pipes: 1'" },
+		{ "pipes: 2", "pipes: 0x2", "bad number" },
+		{ "max: width=4096 height=4096\n", "", "missing key 'max'" },
+		{ "as: control=0x00000001", "as: control=1", "as:" },
+		{ "as: control=0x00000001 pgtable=0x12345000", "as: control=0x00000001",
+		  "as:" },
+		{ "max: width=4096", "max: width=0x1000", "max:" },
+		{ "underrun: pipe=0", "underrun: pipe=4", "underrun:" },
+		{ "underrun: pipe=0 plane=0", "underrun: pipe=0 plane=15", "underrun:" },
+		{ "underrun: pipe=0 plane=0 address=0x0", "underrun: pipe=0 plane=0 address=0x40",
+		  "differ from pipe 0's last_underrun" },
+		{ "underrun: pipe=0 plane=0 address=0x0", "underrun: pipe=1 plane=1 address=0x0",
+		  "differ from pipe 1's last_underrun" },
+		{ "underrun: pipe=0 plane=0 address=0x0\n", "", "no display section with an" },
+		{ "pipe: 0\n", "", "before the first 'pipe'" },
+		{ "pipe: 1", "pipe: 2", "listed from 0 in order" },
+		{ "pipe: 1", "pipe: 01", "listed from 0 in order" },
+		{ "pipe: 0\n", "pipe: 0\npipes: 2\n", "repeated or out of order" },
+		{ "control: 0x00000001", "control: 0x1", "8 hex digits" },
+		{ "control: 0x00000001", "control: 1", "bad number" },
+		{ "bg_color: 0x00102030\nupdate: 0x00000000\n",
+		  "update: 0x00000000\nbg_color: 0x00102030\n", "missing key 'bg_color'" },
+		{ "status: 0x00000003\n", "status: 0x00000003\nstatus: 0x00000003\n",
+		  "repeated or out of order" },
+		{ "wb: control=0x00000000 address=0x0 pitch=0 status=0x00000000\n", "",
+		  "missing key 'wb' before 'plane'" },
+		{ "mode: width=1024", "mode: width=70000", "mode:" },
+		{ "mode: width=1024 height=768 htotal=1344 vtotal=806 clock=65000",
+		  "mode: width=1024 height=768 htotal=1344 vtotal=806", "mode:" },
+		{ "frame_count: 1000", "frame_count: 4294967296", "32-bit count" },
+		{ "crc: control=0x00000001 value=0xc0000000",
+		  "crc: control=0x00000001 value=0xc000", "crc:" },
+		{ "conn: status=0x00000001", "conn: status=\"0x00000001\"", "conn:" },
+		{ "last_underrun: address=0x0 plane=0 count=1",
+		  "last_underrun: address=0 plane=0 count=1", "last_underrun:" },
+		{ "plane: index=1", "plane: index=2", "plane index 2" },
+		{ "format=argb8888", "format=1", "plane:" },
+		{ "format=argb8888", "format=rgb888", "plane:" },
+		{ "format=argb8888", "format=4294967296", "plane:" },
+		{ "blend=coverage", "blend=\"coverage\"", "plane:" },
+		{ "blend=coverage", "blend=2", "plane:" },
+		{ "x=10 y=20", "x=65536 y=20", "plane:" },
+		{ "zpos=1", "zpos=-1", "plane:" },
+		{ "zpos=1", "zpos=\"1\"", "plane:" },
+		{ "address=0x10100000", "address=\"0x10100000\"", "plane:" },
+		{ "crc_history: frame=999 value=0xc0000000\n", "crc_history: frame=999\n",
+		  "crc_history:" },
+	};
+	struct tdump d = shape_underrun();
+	struct tdoc doc;
+	char what[160];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		build_doc(&d, &doc);
+		snprintf(what, sizeof(what), "display: '%s' -> '%s'", cases[i].from, cases[i].to);
+		check(!doc_replace(&doc, "display", 0, cases[i].from, cases[i].to),
+		      "%s: nothing to replace", what);
+		parse_bad_doc(what, &doc, cases[i].why);
+		doc_free(&doc);
+	}
+
+	/* A pipe with two planes; a plane after the CRCs; nine CRCs; CRCs first. */
+	build_doc(&d, &doc);
+	doc_replace(&doc, "display", 0, "plane: index=2 ", "planet: index=2 ");
+	parse_bad_doc("two planes, then CRCs", &doc, "pipe 0: crc_history before its 3 planes");
+	doc_free(&doc);
+	{
+		struct tdisplay nocrc = display_underrun;
+		struct tdump e = d;
+
+		nocrc.ncrcs = 0;
+		e.display = &nocrc;
+		build_doc(&e, &doc);
+		doc_replace(&doc, "display", 0, "plane: index=2 ", "planet: index=2 ");
+		parse_bad_doc("two planes", &doc, "pipe 0: 2 planes, 3 expected");
+		doc_free(&doc);
+		build_doc(&e, &doc);
+		{
+			struct sb *b = find_sec(&doc, "display", 0);
+			char *cut = strstr(strstr(b->p, "pipe: 1\n"), "plane: index=2");
+
+			b->len = (size_t)(cut - b->p);
+			b->p[b->len] = '\0';
+		}
+		parse_bad_doc("last pipe, two planes", &doc, "pipe 1: 2 planes, 3 expected");
+		doc_free(&doc);
+	}
+	build_doc(&d, &doc);
+	doc_replace(&doc, "display", 0, "pipe: 1\n",
+		    "plane: index=3 control=0x00000000 format=xrgb8888 address=0x0 pitch=0 width=0 height=0 x=0 y=0 alpha=0 blend=none zpos=0\npipe: 1\n");
+	parse_bad_doc("plane after the CRCs", &doc, "a plane after its 3 planes");
+	doc_free(&doc);
+	build_doc(&d, &doc);
+	doc_replace(&doc, "display", 0, "crc_history: frame=999 value=0xc0000000\n",
+		    "crc_history: frame=999 value=0xc0000000\n"
+		    "crc_history: frame=1 value=0x00000001\ncrc_history: frame=1 value=0x00000001\n"
+		    "crc_history: frame=1 value=0x00000001\ncrc_history: frame=1 value=0x00000001\n"
+		    "crc_history: frame=1 value=0x00000001\ncrc_history: frame=1 value=0x00000001\n");
+	parse_bad_doc("nine CRCs", &doc, "more than 8 crc_history lines");
+	doc_free(&doc);
+	build_doc(&d, &doc);
+	doc_replace(&doc, "display", 0, "plane: index=0", "crc_history: frame=1 value=0x00000001\n"
+		    "plane: index=0");
+	parse_bad_doc("CRCs before the planes", &doc, "crc_history before its 3 planes");
+	doc_free(&doc);
+	/* The last pipe cut short. */
+	build_doc(&d, &doc);
+	{
+		struct sb *b = find_sec(&doc, "display", 0);
+		char *last = strstr(strstr(b->p, "pipe: 1\n"), "last_underrun:");
+
+		b->len = (size_t)(last - b->p);
+		b->p[b->len] = '\0';
+	}
+	parse_bad_doc("last pipe cut", &doc, "pipe 1: missing key 'last_underrun'");
+	doc_free(&doc);
+	/* Nothing but the controller. */
+	build_doc(&d, &doc);
+	{
+		struct sb *b = find_sec(&doc, "display", 0);
+
+		b->len = strlen("controller: present\n");
+		b->p[b->len] = '\0';
+	}
+	parse_bad_doc("controller only", &doc, "missing key 'pipes'");
+	doc_free(&doc);
+	/* An empty section. */
+	build_doc(&d, &doc);
+	find_sec(&doc, "display", 0)->len = 0;
+	parse_bad_doc("empty display", &doc, "missing key 'controller'");
+	doc_free(&doc);
+}
+
+/* The reason, the engine, the job and the display section agree. */
+static void test_display_cross(void)
+{
+	struct tdump d = shape_underrun(), t = shape_display_full();
+	struct tdoc doc;
+
+	d.halted = "yes";
+	build_doc(&d, &doc);
+	parse_bad_doc("underrun, engine halted", &doc, "engine_halted: 'running' exactly");
+	doc_free(&doc);
+
+	t.halted = "running";
+	build_doc(&t, &doc);
+	parse_bad_doc("timeout, engine running", &doc, "engine_halted: 'running' exactly");
+	doc_free(&doc);
+
+	d = shape_underrun();
+	d.display = NULL;
+	build_doc(&d, &doc);
+	parse_bad_doc("underrun, no display", &doc, "no display section with an 'underrun'");
+	doc_free(&doc);
+
+	d = shape_underrun();
+	d.job = true;
+	d.comm = "x";
+	build_doc(&d, &doc);
+	parse_bad_doc("underrun with a job", &doc, "a job in a display-underrun dump");
+	doc_free(&doc);
+
+	d = shape_underrun();
+	d.fault = "translation";
+	d.access = "read";
+	build_doc(&d, &doc);
+	doc_replace(&doc, "header", 0, "engine_halted: error", "engine_halted: running");
+	parse_bad_doc("underrun with a fault", &doc, "a fault in a display-underrun dump");
+	doc_free(&doc);
+
+	t = shape_display_full();
+	build_doc(&t, &doc);
+	doc_replace(&doc, "display", 0, "max: width=4096 height=4096\n",
+		    "max: width=4096 height=4096\nunderrun: pipe=3 plane=wb address=0xfedcba9876543000\n");
+	parse_bad_doc("timeout with an underrun line", &doc,
+		      "'underrun' line, but the reason is timeout");
+	doc_free(&doc);
+
+	/* Display sections: one at most, after registers, before ring. */
+	t = shape_display_full();
+	build_doc(&t, &doc);
+	doc_insert(&doc, 3, "display", "controller: none\n");
+	parse_bad_doc("two display sections", &doc, "out of order");
+	doc_free(&doc);
+	build_doc(&t, &doc);
+	doc_insert(&doc, 1, "display", "controller: none\n");
+	doc_remove(&doc, 3);
+	parse_bad_doc("display before registers", &doc, "out of order");
+	doc_free(&doc);
+	build_doc(&t, &doc);
+	{
+		struct tsec tmp = doc.s[2];
+
+		doc.s[2] = doc.s[3];
+		doc.s[3] = tmp;
+	}
+	parse_bad_doc("display after ring", &doc, "out of order");
+	doc_free(&doc);
+}
+
+/* Every prefix and every byte of a display-underrun dump is checked. */
+static void test_display_damage(void)
+{
+	static const unsigned char flips[] = { 0x01, 0x20, 0x80 };
+	struct tdump d = shape_underrun();
+	size_t len, i, f;
+	char *p = gen(&d, &len), *copy = malloc(len), what[64];
+
+	for (i = 0; i < len && !test_failed; i++) {
+		memcpy(copy, p, i);
+		snprintf(what, sizeof(what), "prefix %zu", i);
+		parse_bad(what, copy, i, i < OSPREY_COREDUMP_MAGIC_LEN ? "magic" : "truncated");
+	}
+	for (i = 0; i < len && !test_failed; i++) {
+		for (f = 0; f < ARRAY_SIZE(flips); f++) {
+			p[i] ^= flips[f];
+			snprintf(what, sizeof(what), "byte %zu ^ 0x%02x", i, flips[f]);
+			parse_bad(what, p, len, NULL);
+			p[i] ^= flips[f];
+		}
+	}
+	free(copy);
+	free(p);
 }
 
 static void test_concatenated(void)
@@ -1491,6 +1992,8 @@ static void test_driver_samples(void)
 		}
 		v = or_none(osp_coredump_value(cd, "header", "reason"));
 		check(!strcmp(v, cases[i].reason), "%s: reason %s", path, v);
+		/* Written before the display section: a dump of the previous shape. */
+		check(!cd->has_display, "%s: a display section", path);
 		v = or_none(osp_coredump_value(cd, "job", "ip"));
 		check(!strcmp(v, cases[i].ip), "%s: ip %s", path, v);
 		v = or_none(osp_coredump_value(cd, "fault", "status"));
@@ -1621,6 +2124,7 @@ static void test_cli(void)
 		check(!!has_line(text, "  bo 2 \"data \\\"q\\\" \\\\\\x7f\\x0a\\xe9\" size 0x40"),
 		      "bo 2 line");
 		check(!!has_line(text, "other jobs: 2\n"), "no jobs line");
+		check(!!has_line(text, "display: not in this dump\n"), "no display line");
 		snprintf(marked, sizeof(marked), "=> 0x%010llx:", (unsigned long long)batch_ip);
 		l = has_line(text, "=>");
 		check(l && !strncmp(l, marked, strlen(marked)) && strstr(l, "jump"),
@@ -1654,6 +2158,60 @@ static void test_cli(void)
 	free(text);
 	r = run_cli(out, 4, "coredump", "-s", "7", two);
 	check(r == 1, "--seq 7 of 2: exit %d", r);
+
+	/* A display underrun: the display block and the plane that failed. */
+	{
+		struct tdump u = shape_underrun(), f = shape_display_full();
+		struct tdump n = shape_display_none();
+		size_t ulen;
+		char *up = gen(&u, &ulen), udump[160];
+
+		snprintf(udump, sizeof(udump), "%s/underrun.cd", dir);
+
+		write_file(udump, up, ulen);
+		free(up);
+		r = run_cli(out, 2, "coredump", udump);
+		text = slurp(out, &len);
+		check(r == 0 && text, "underrun: exit %d", r);
+		if (text) {
+			check(!!has_line(text, "reason: display-underrun\n"), "underrun: reason");
+			check(!!has_line(text, "engine_halted: running\n"), "underrun: halted");
+			check(!!has_line(text, "job: none\n"), "underrun: job");
+			static const char *const lines[] = {
+				"display: 2 pipes, address space enabled (page table 0x12345000), max 4096x4096\n",
+				"  pipe 0: enabled, active, mode 1024x768 (total 1344x806, 65000 kHz), frame 1000, connected\n",
+				"    crc: on, 0xc0000000 of frame 999, 3 in the driver's history (newest 0xc0000000 of frame 999)\n",
+				"    plane 0 (primary): va 0x10000000 xrgb8888 1024x768 at 0,0 pitch 4096 alpha 255 premulti zpos 0\n",
+				"    plane 1 (overlay): disabled\n",
+				"  pipe 1: disabled, inactive",
+				"underrun: pipe 0, plane 0 (primary), address 0x0\n",
+			};
+			size_t k;
+
+			for (k = 0; k < ARRAY_SIZE(lines); k++)
+				check(!!has_line(text, lines[k]), "no line '%s'", lines[k]);
+			check(!has_line(text, "disassembly"), "underrun: disassembly");
+			free(text);
+		}
+		up = gen(&f, &ulen);
+		write_file(udump, up, ulen);
+		free(up);
+		r = run_cli(out, 2, "coredump", udump);
+		text = slurp(out, &len);
+		check(r == 0 && text && has_line(text, "display: 4 pipes") &&
+		      has_line(text,
+			       "    underruns: 1, last: plane writeback at 0xfedcba9876543000\n") &&
+		      !has_line(text, "underrun: pipe"), "4 pipes: %d: %s", r, text ? text : "");
+		free(text);
+		up = gen(&n, &ulen);
+		write_file(udump, up, ulen);
+		free(up);
+		r = run_cli(out, 2, "coredump", udump);
+		text = slurp(out, &len);
+		check(r == 0 && text && has_line(text, "display: none (no display controller)\n"),
+		      "no controller: %d: %s", r, text ? text : "");
+		free(text);
+	}
 
 	/* Invalid input: the parser's message, exit 1. */
 	p[100] ^= 1;
@@ -1726,8 +2284,12 @@ static void test_cli(void)
 
 static int write_samples(const char *dir)
 {
+	static struct tdump (*const display_shapes[])(void) = {
+		shape_underrun, shape_display_full, shape_display_none,
+	};
 	struct tdump a = shape_timeout(), b = shape_fault(), c = shape_manual();
 	struct tdoc doc;
+	size_t i;
 	struct sb out = { 0 };
 	char path[512];
 	int ret;
@@ -1745,6 +2307,17 @@ static int write_samples(const char *dir)
 	assemble(&doc, &out);
 	doc_free(&doc);
 	snprintf(path, sizeof(path), "%s/generated-fault-and-manual.coredump", dir);
+	ret |= write_file(path, out.p, out.len);
+	/* With display sections: an underrun, four pipes, no controller. */
+	out.len = 0;
+	for (i = 0; i < ARRAY_SIZE(display_shapes); i++) {
+		struct tdump d = display_shapes[i]();
+
+		build_doc(&d, &doc);
+		assemble(&doc, &out);
+		doc_free(&doc);
+	}
+	snprintf(path, sizeof(path), "%s/generated-display.coredump", dir);
 	ret |= write_file(path, out.p, out.len);
 	free(out.p);
 	return ret ? 1 : 0;
@@ -1765,6 +2338,14 @@ int main(int argc, char **argv)
 	run("parse_budget_truncated", test_budget_truncated);
 	run("parse_shared_skipped", test_shared_skipped);
 	run("parse_zero_bo", test_zero_bo);
+	run("parse_display_underrun", test_display_underrun);
+	run("parse_display_four_pipes", test_display_full);
+	run("parse_display_zero_pipes", test_display_zero);
+	run("parse_display_no_controller", test_display_none);
+	run("display_unknown_keys", test_display_unknown_keys);
+	run("display_rules", test_display_rules);
+	run("display_cross_checks", test_display_cross);
+	run("display_truncated_and_corrupt", test_display_damage);
 	run("parse_concatenated", test_concatenated);
 	run("truncated_every_length", test_truncation);
 	run("corrupt_every_byte", test_corruption);
