@@ -191,7 +191,7 @@ static const struct drm_driver osprey_drm_driver = {
 	.name = "osprey",
 	.desc = "Osprey GPU",
 	.major = 0,
-	.minor = 3,
+	.minor = 4,
 };
 
 static int osprey_probe(struct platform_device *pdev)
