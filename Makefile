@@ -3,7 +3,8 @@
 # Osprey: an out-of-tree DRM driver and the GPU model it drives.
 #
 #   make            modules, tools and tests
-#   make run        boot a guest and show the driver at work
+#   make run        boot a guest and show the driver at work, then the
+#                   display (modetest, kmscube; screenshots in build/)
 #   make check      the whole test suite, on Debian's kernel then the debug
 #                   kernel (KERNEL=debian or KERNEL=debug for one tier)
 #   make debug-kernel  build (once per machine) the KASAN/lockdep kernel
@@ -160,7 +161,7 @@ $(BUILD)/tools/ospreyctl: tools/ospreyctl/*.c tools/ospreyctl/*.h $(LIBOSPREY_DE
 	$(CC) $(CFLAGS_USER) $(CFLAGS_LIBOSPREY) -o $@ $(filter %.c,$^) $(LIBOSPREY) \
 		$(LDLIBS_USER)
 
-$(BUILD)/tools/osprey_bench: tools/bench/*.c $(LIBOSPREY_DEPS)
+$(BUILD)/tools/osprey_bench: tools/bench/*.c tools/bench/*.h $(LIBOSPREY_DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_USER) $(CFLAGS_LIBOSPREY) -o $@ $(filter %.c,$^) $(LIBOSPREY) \
 		$(LDLIBS_USER) -lm

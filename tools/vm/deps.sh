@@ -18,6 +18,10 @@ packages() {
 	echo "bc bison flex libelf-dev libssl-dev"
 	# The coredump parser's fuzz target: clang and its libFuzzer runtime.
 	echo "clang libclang-rt-14-dev"
+	# make run's display act, run in the guest from the host's root:
+	# libdrm's modetest, and kmscube with Mesa's GBM, EGL and its software
+	# (kms_swrast, llvmpipe) DRI driver.
+	echo "libdrm-tests kmscube libgbm1 libegl1 libegl-mesa0 libgles2 libgl1-mesa-dri"
 }
 
 missing() {
