@@ -186,7 +186,7 @@ run check shell bench fuzz-long: deps
 	@$(MAKE) --no-print-directory KVER=$(or $(KVER),$$(tools/vm/kver.sh)) _$@
 
 _run: all
-	@$(VM) run $(VM_ARGS)
+	@$(VM) run $(VM_ARGS) --outdir $(BUILD)
 
 _check: all $(COREDUMP_FUZZ)
 	@rm -f $(BUILD)/check-*.counts

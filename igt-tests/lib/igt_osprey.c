@@ -2,8 +2,10 @@
 /* Copyright (C) 2026 The Osprey authors */
 
 /*
- * Osprey helpers for IGT tests: device checks, parameters, and the sysfs
- * plumbing the hot-unplug tests use.
+ * Osprey helpers for IGT tests: device checks, parameters, the sysfs
+ * plumbing the hot-unplug tests use, and the display's: KMS objects and
+ * atomic requests, framebuffers, a reference compositor and CRC-32, CRC
+ * capture, vblanks and events, hotplug uevents and host screenshots.
  */
 
 #include <dirent.h>
@@ -12,17 +14,24 @@
 #include <inttypes.h>
 #include <libgen.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <linux/dma-buf.h>
+#include <linux/netlink.h>
+#include <linux/sync_file.h>
+#include <drm_fourcc.h>
 #include <xf86drm.h>
+#include <xf86drmMode.h>
 
 #include "igt_aux.h"
 #include "igt_core.h"
@@ -1258,8 +1267,14 @@ int igt_osprey_devcoredump_dismiss_all(const char *device)
  */
 int igt_osprey_sim_lockup(int fd, bool on)
 {
+	return igt_osprey_sim_knob_write(fd, "lockup", on ? "1" : "0");
+}
+
+/* The path of the model's debugfs knob @knob for the device behind @fd. */
+static int sim_knob_path(int fd, const char *knob, char *path, size_t len)
+{
 	const char *root = igt_debugfs_mount();
-	char name[64], path[PATH_MAX];
+	char name[64];
 	int ret;
 
 	if (!root)
@@ -1267,8 +1282,68 @@ int igt_osprey_sim_lockup(int fd, bool on)
 	ret = igt_osprey_device_name(fd, name, sizeof(name));
 	if (ret)
 		return ret;
-	snprintf(path, sizeof(path), "%s/osprey_sim/%s/lockup", root, name);
-	return igt_osprey_sysfs_write(path, on ? "1" : "0");
+	snprintf(path, len, "%s/osprey_sim/%s/%s", root, name, knob);
+	return 0;
+}
+
+/**
+ * igt_osprey_sim_knob_write: write @value to the GPU model's debugfs knob
+ * @knob (osprey_sim/<device>/@knob) of the device behind @fd
+ *
+ * Returns 0 or -errno (-ENOENT without the knob).
+ */
+int igt_osprey_sim_knob_write(int fd, const char *knob, const char *value)
+{
+	char path[PATH_MAX];
+	int ret = sim_knob_path(fd, knob, path, sizeof(path));
+
+	return ret ? ret : igt_osprey_sysfs_write(path, value);
+}
+
+/**
+ * igt_osprey_sim_knob_read: the GPU model's debugfs knob @knob of the
+ * device behind @fd, as a malloc()ed string, or NULL (errno set)
+ */
+char *igt_osprey_sim_knob_read(int fd, const char *knob)
+{
+	char path[PATH_MAX];
+	int ret = sim_knob_path(fd, knob, path, sizeof(path));
+
+	if (ret) {
+		errno = -ret;
+		return NULL;
+	}
+	return igt_osprey_read_file(path, NULL);
+}
+
+/**
+ * igt_osprey_sim_connector: plug (@plugged) or unplug the monitor of @pipe
+ * through the model's connectorP knob; 0 or -errno
+ */
+int igt_osprey_sim_connector(int fd, unsigned int pipe, bool plugged)
+{
+	char knob[32];
+
+	snprintf(knob, sizeof(knob), "connector%u", pipe);
+	return igt_osprey_sim_knob_write(fd, knob, plugged ? "1" : "0");
+}
+
+/**
+ * igt_osprey_sim_connector_state: 1 if the model's monitor of @pipe is
+ * plugged, 0 if not, or -errno when the knob cannot be read
+ */
+int igt_osprey_sim_connector_state(int fd, unsigned int pipe)
+{
+	char knob[32], *buf;
+	int state;
+
+	snprintf(knob, sizeof(knob), "connector%u", pipe);
+	buf = igt_osprey_sim_knob_read(fd, knob);
+	if (!buf)
+		return -errno;
+	state = strtol(buf, NULL, 10) != 0;
+	free(buf);
+	return state;
 }
 
 /**
@@ -1603,4 +1678,1393 @@ int igt_osprey_fault_attr_set(const char *cap, const char *knob,
 
 	fault_attr_path(path, sizeof(path), cap, knob);
 	return igt_osprey_sysfs_write(path, value);
+}
+
+/*
+ * KMS
+ *
+ * The display side of the primary node, through libdrm's mode-setting API
+ * only. A pipe is a CRTC with the connector, writeback connector and planes
+ * whose possible CRTCs name it.
+ */
+
+/* Blobs (modes) made by the helpers, destroyed at reset and close. */
+#define KMS_MAX_BLOBS 256
+static uint32_t kms_blobs[KMS_MAX_BLOBS];
+static unsigned int kms_n_blobs;
+
+static void kms_free_blobs(int fd)
+{
+	while (kms_n_blobs)
+		drmModeDestroyPropertyBlob(fd, kms_blobs[--kms_n_blobs]);
+}
+
+/* A property of an object by name: its id and value; false if none. */
+static bool find_prop(int fd, uint32_t obj_id, uint32_t obj_type,
+		      const char *name, uint32_t *id, uint64_t *value)
+{
+	drmModeObjectPropertiesPtr props;
+	bool found = false;
+
+	props = drmModeObjectGetProperties(fd, obj_id, obj_type);
+	if (!props)
+		return false;
+	for (uint32_t i = 0; i < props->count_props && !found; i++) {
+		drmModePropertyPtr p = drmModeGetProperty(fd, props->props[i]);
+
+		if (p && !strcmp(p->name, name)) {
+			found = true;
+			if (id)
+				*id = p->prop_id;
+			if (value)
+				*value = props->prop_values[i];
+		}
+		drmModeFreeProperty(p);
+	}
+	drmModeFreeObjectProperties(props);
+	return found;
+}
+
+/**
+ * igt_osprey_prop_id: the id of property @name of an object, 0 if it has none
+ */
+uint32_t igt_osprey_prop_id(int fd, uint32_t obj_id, uint32_t obj_type,
+			    const char *name)
+{
+	uint32_t id = 0;
+
+	return find_prop(fd, obj_id, obj_type, name, &id, NULL) ? id : 0;
+}
+
+/**
+ * igt_osprey_prop_get: the current value of property @name of an object;
+ * false if the object has no such property
+ */
+bool igt_osprey_prop_get(int fd, uint32_t obj_id, uint32_t obj_type,
+			 const char *name, uint64_t *value)
+{
+	return find_prop(fd, obj_id, obj_type, name, NULL, value);
+}
+
+/**
+ * igt_osprey_prop_info: property @name of an object (drmModeFreeProperty()
+ * it), or NULL if the object has none
+ */
+drmModePropertyPtr igt_osprey_prop_info(int fd, uint32_t obj_id,
+					uint32_t obj_type, const char *name)
+{
+	uint32_t id;
+
+	if (!find_prop(fd, obj_id, obj_type, name, &id, NULL))
+		return NULL;
+	return drmModeGetProperty(fd, id);
+}
+
+/**
+ * igt_osprey_prop_enum: the value of @enum_name in enum property @name of an
+ * object; asserts that both exist
+ */
+uint64_t igt_osprey_prop_enum(int fd, uint32_t obj_id, uint32_t obj_type,
+			      const char *name, const char *enum_name)
+{
+	drmModePropertyPtr p = igt_osprey_prop_info(fd, obj_id, obj_type, name);
+	uint64_t value = 0;
+	bool found = false;
+
+	igt_assert_f(p, "object %u has no property \"%s\"\n", obj_id, name);
+	for (int i = 0; i < p->count_enums && !found; i++) {
+		if (!strcmp(p->enums[i].name, enum_name)) {
+			value = p->enums[i].value;
+			found = true;
+		}
+	}
+	drmModeFreeProperty(p);
+	igt_assert_f(found, "property \"%s\" of object %u has no value \"%s\"\n",
+		     name, obj_id, enum_name);
+	return value;
+}
+
+/**
+ * igt_osprey_plane_has_format: whether a plane lists @format
+ */
+bool igt_osprey_plane_has_format(int fd, uint32_t plane_id, uint32_t format)
+{
+	drmModePlanePtr p = drmModeGetPlane(fd, plane_id);
+	bool found = false;
+
+	igt_assert_f(p, "GETPLANE %u: %s\n", plane_id, strerror(errno));
+	for (uint32_t i = 0; i < p->count_formats; i++)
+		found |= p->formats[i] == format;
+	drmModeFreePlane(p);
+	return found;
+}
+
+/* The "type" property's values. */
+#define PLANE_TYPE_OVERLAY 0
+#define PLANE_TYPE_PRIMARY 1
+#define PLANE_TYPE_CURSOR 2
+
+/* The lowest pipe of @mask whose slot *(@slot(pipe)) is still free. */
+static int first_free_pipe(struct igt_osprey_kms *kms, uint32_t mask,
+			   size_t offset)
+{
+	for (unsigned int i = 0; i < kms->n_pipes; i++) {
+		uint32_t *slot = (uint32_t *)((char *)&kms->pipe[i] + offset);
+
+		if ((mask & (1u << i)) && !*slot)
+			return i;
+	}
+	return -1;
+}
+
+static void kms_find_connectors(struct igt_osprey_kms *kms, drmModeResPtr res)
+{
+	for (int i = 0; i < res->count_connectors; i++) {
+		drmModeConnectorPtr c = drmModeGetConnectorCurrent(kms->fd,
+								   res->connectors[i]);
+		uint32_t mask = 0;
+		size_t offset;
+		int pipe;
+
+		igt_assert_f(c, "GETCONNECTOR %u: %s\n", res->connectors[i],
+			     strerror(errno));
+		for (int e = 0; e < c->count_encoders; e++) {
+			drmModeEncoderPtr enc = drmModeGetEncoder(kms->fd,
+								  c->encoders[e]);
+
+			igt_assert_f(enc, "GETENCODER %u: %s\n", c->encoders[e],
+				     strerror(errno));
+			mask |= enc->possible_crtcs;
+			drmModeFreeEncoder(enc);
+		}
+		if (c->connector_type == DRM_MODE_CONNECTOR_WRITEBACK)
+			offset = offsetof(struct igt_osprey_pipe, writeback_id);
+		else
+			offset = offsetof(struct igt_osprey_pipe, connector_id);
+		pipe = first_free_pipe(kms, mask, offset);
+		if (pipe >= 0)
+			*(uint32_t *)((char *)&kms->pipe[pipe] + offset) =
+				c->connector_id;
+		drmModeFreeConnector(c);
+	}
+}
+
+static void kms_find_planes(struct igt_osprey_kms *kms)
+{
+	drmModePlaneResPtr pres = drmModeGetPlaneResources(kms->fd);
+
+	igt_assert_f(pres, "GETPLANERESOURCES: %s\n", strerror(errno));
+	igt_assert_lte(pres->count_planes, IGT_OSPREY_MAX_PLANES);
+	kms->n_planes = pres->count_planes;
+	for (uint32_t i = 0; i < pres->count_planes; i++) {
+		drmModePlanePtr p = drmModeGetPlane(kms->fd, pres->planes[i]);
+		drmModePropertyPtr zpos;
+		uint64_t type = PLANE_TYPE_OVERLAY, value;
+		enum igt_osprey_plane_kind kind;
+		int pipe;
+
+		igt_assert_f(p, "GETPLANE %u: %s\n", pres->planes[i],
+			     strerror(errno));
+		kms->plane_ids[i] = p->plane_id;
+		igt_assert(igt_osprey_prop_get(kms->fd, p->plane_id,
+					       DRM_MODE_OBJECT_PLANE, "type", &type));
+		kind = type == PLANE_TYPE_PRIMARY ? IGT_OSPREY_PLANE_PRIMARY :
+		       type == PLANE_TYPE_CURSOR ? IGT_OSPREY_PLANE_CURSOR :
+		       IGT_OSPREY_PLANE_OVERLAY;
+		pipe = first_free_pipe(kms, p->possible_crtcs,
+				       offsetof(struct igt_osprey_pipe, plane_id) +
+				       kind * sizeof(uint32_t));
+		if (pipe >= 0)
+			kms->pipe[pipe].plane_id[kind] = p->plane_id;
+		/* Mutable zpos values are put back by igt_osprey_kms_reset(). */
+		kms->zpos[i] = -1;
+		zpos = igt_osprey_prop_info(kms->fd, p->plane_id,
+					    DRM_MODE_OBJECT_PLANE, "zpos");
+		if (zpos && !(zpos->flags & DRM_MODE_PROP_IMMUTABLE) &&
+		    igt_osprey_prop_get(kms->fd, p->plane_id,
+					DRM_MODE_OBJECT_PLANE, "zpos", &value))
+			kms->zpos[i] = value;
+		drmModeFreeProperty(zpos);
+		drmModeFreePlane(p);
+	}
+	drmModeFreePlaneResources(pres);
+}
+
+/**
+ * igt_osprey_kms_init: find the display of @fd, a primary node
+ *
+ * Sets the universal planes and atomic client caps (skips without atomic
+ * modesetting) and the writeback one when the kernel has it.
+ */
+void igt_osprey_kms_init(struct igt_osprey_kms *kms, int fd)
+{
+	drmModeResPtr res;
+	struct stat st;
+
+	memset(kms, 0, sizeof(*kms));
+	kms->fd = fd;
+	igt_require_f(drmSetClientCap(fd, DRM_CLIENT_CAP_UNIVERSAL_PLANES, 1) == 0,
+		      "no universal planes\n");
+	igt_require_f(drmSetClientCap(fd, DRM_CLIENT_CAP_ATOMIC, 1) == 0,
+		      "no atomic modesetting\n");
+	kms->writeback = drmSetClientCap(fd, DRM_CLIENT_CAP_WRITEBACK_CONNECTORS,
+					 1) == 0;
+	igt_assert_eq(fstat(fd, &st), 0);
+	kms->card = minor(st.st_rdev);
+
+	res = drmModeGetResources(fd);
+	igt_require_f(res, "no KMS resources: %s\n", strerror(errno));
+	igt_assert_lte(res->count_crtcs, IGT_OSPREY_MAX_PIPES);
+	kms->n_pipes = res->count_crtcs;
+	for (unsigned int i = 0; i < kms->n_pipes; i++) {
+		kms->pipe[i].index = i;
+		kms->pipe[i].crtc_id = res->crtcs[i];
+	}
+	kms_find_connectors(kms, res);
+	drmModeFreeResources(res);
+	kms_find_planes(kms);
+}
+
+/**
+ * igt_osprey_kms_open: open the first Osprey primary node as DRM master
+ * and find its display
+ */
+void igt_osprey_kms_open(struct igt_osprey_kms *kms)
+{
+	int fd = drm_open_driver_master(DRIVER_OSPREY);
+
+	igt_require_osprey(fd);
+	igt_osprey_kms_init(kms, fd);
+}
+
+/**
+ * igt_osprey_kms_close: close the device (which removes its framebuffers)
+ */
+void igt_osprey_kms_close(struct igt_osprey_kms *kms)
+{
+	if (kms->fd < 0)
+		return;
+	kms_free_blobs(kms->fd);
+	drm_close_driver(kms->fd);
+	kms->fd = -1;
+}
+
+/* Set @name on an object if it has it and it is mutable. */
+static void set_if_mutable(drmModeAtomicReq *req, int fd, uint32_t obj_id,
+			   uint32_t obj_type, const char *name, uint64_t value)
+{
+	drmModePropertyPtr p = igt_osprey_prop_info(fd, obj_id, obj_type, name);
+
+	if (p && !(p->flags & DRM_MODE_PROP_IMMUTABLE))
+		igt_assert_lte(0, drmModeAtomicAddProperty(req, obj_id, p->prop_id,
+							   value));
+	drmModeFreeProperty(p);
+}
+
+/**
+ * igt_osprey_kms_reset: turn everything off
+ *
+ * One atomic modeset disables every plane (putting back alpha, blend mode
+ * and zpos to their defaults), detaches every connector and turns every
+ * CRTC off. Then frees the mode blobs the helpers made.
+ */
+void igt_osprey_kms_reset(struct igt_osprey_kms *kms)
+{
+	drmModeAtomicReq *req = drmModeAtomicAlloc();
+	drmModeResPtr res = drmModeGetResources(kms->fd);
+	int ret;
+
+	igt_assert(req && res);
+	for (unsigned int i = 0; i < kms->n_planes; i++) {
+		uint32_t id = kms->plane_ids[i];
+		drmModePropertyPtr blend;
+
+		igt_osprey_atomic_plane_off(req, kms->fd, id);
+		set_if_mutable(req, kms->fd, id, DRM_MODE_OBJECT_PLANE, "alpha",
+			       0xffff);
+		blend = igt_osprey_prop_info(kms->fd, id, DRM_MODE_OBJECT_PLANE,
+					     "pixel blend mode");
+		if (blend)
+			set_if_mutable(req, kms->fd, id, DRM_MODE_OBJECT_PLANE,
+				       "pixel blend mode",
+				       igt_osprey_prop_enum(kms->fd, id,
+							    DRM_MODE_OBJECT_PLANE,
+							    "pixel blend mode",
+							    "Pre-multiplied"));
+		drmModeFreeProperty(blend);
+		if (kms->zpos[i] >= 0)
+			igt_osprey_atomic_set(req, kms->fd, id, DRM_MODE_OBJECT_PLANE,
+					      "zpos", kms->zpos[i]);
+	}
+	for (int i = 0; i < res->count_connectors; i++)
+		igt_osprey_atomic_set(req, kms->fd, res->connectors[i],
+				      DRM_MODE_OBJECT_CONNECTOR, "CRTC_ID", 0);
+	for (unsigned int i = 0; i < kms->n_pipes; i++) {
+		uint32_t wb = kms->pipe[i].writeback_id;
+
+		if (wb) {
+			igt_osprey_atomic_set(req, kms->fd, wb,
+					      DRM_MODE_OBJECT_CONNECTOR, "CRTC_ID", 0);
+			igt_osprey_atomic_set(req, kms->fd, wb,
+					      DRM_MODE_OBJECT_CONNECTOR,
+					      "WRITEBACK_FB_ID", 0);
+		}
+		igt_osprey_atomic_set(req, kms->fd, kms->pipe[i].crtc_id,
+				      DRM_MODE_OBJECT_CRTC, "MODE_ID", 0);
+		igt_osprey_atomic_set(req, kms->fd, kms->pipe[i].crtc_id,
+				      DRM_MODE_OBJECT_CRTC, "ACTIVE", 0);
+	}
+	ret = __igt_osprey_atomic_commit(kms->fd, req,
+					 DRM_MODE_ATOMIC_ALLOW_MODESET, NULL);
+	igt_assert_f(ret == 0, "resetting the display: %s\n", strerror(-ret));
+	drmModeAtomicFree(req);
+	drmModeFreeResources(res);
+	kms_free_blobs(kms->fd);
+}
+
+/**
+ * igt_osprey_atomic_set: add property @name of an object to @req,
+ * asserting that the object has it
+ */
+void igt_osprey_atomic_set(drmModeAtomicReq *req, int fd, uint32_t obj_id,
+			   uint32_t obj_type, const char *name, uint64_t value)
+{
+	uint32_t id = igt_osprey_prop_id(fd, obj_id, obj_type, name);
+
+	igt_assert_f(id, "object %u has no property \"%s\"\n", obj_id, name);
+	igt_assert_lte(0, drmModeAtomicAddProperty(req, obj_id, id, value));
+}
+
+static void plane_set(drmModeAtomicReq *req, int fd, uint32_t plane_id,
+		      const char *name, uint64_t value)
+{
+	igt_osprey_atomic_set(req, fd, plane_id, DRM_MODE_OBJECT_PLANE, name,
+			      value);
+}
+
+/**
+ * igt_osprey_atomic_plane: show @fb_id on @crtc_id: @w x @h pixels from
+ * (@src_x, @src_y) of the framebuffer at (@x, @y) of the CRTC, unscaled
+ */
+void igt_osprey_atomic_plane(drmModeAtomicReq *req, int fd, uint32_t plane_id,
+			     uint32_t crtc_id, uint32_t fb_id, int32_t x,
+			     int32_t y, uint32_t w, uint32_t h, uint32_t src_x,
+			     uint32_t src_y)
+{
+	plane_set(req, fd, plane_id, "FB_ID", fb_id);
+	plane_set(req, fd, plane_id, "CRTC_ID", crtc_id);
+	plane_set(req, fd, plane_id, "CRTC_X", (uint64_t)(int64_t)x);
+	plane_set(req, fd, plane_id, "CRTC_Y", (uint64_t)(int64_t)y);
+	plane_set(req, fd, plane_id, "CRTC_W", w);
+	plane_set(req, fd, plane_id, "CRTC_H", h);
+	plane_set(req, fd, plane_id, "SRC_X", (uint64_t)src_x << 16);
+	plane_set(req, fd, plane_id, "SRC_Y", (uint64_t)src_y << 16);
+	plane_set(req, fd, plane_id, "SRC_W", (uint64_t)w << 16);
+	plane_set(req, fd, plane_id, "SRC_H", (uint64_t)h << 16);
+}
+
+/** igt_osprey_atomic_plane_off: disable a plane */
+void igt_osprey_atomic_plane_off(drmModeAtomicReq *req, int fd,
+				 uint32_t plane_id)
+{
+	plane_set(req, fd, plane_id, "FB_ID", 0);
+	plane_set(req, fd, plane_id, "CRTC_ID", 0);
+}
+
+/**
+ * igt_osprey_atomic_pipe_on: @pipe's CRTC on with @mode, driving its
+ * connector (the commit needs DRM_MODE_ATOMIC_ALLOW_MODESET)
+ */
+void igt_osprey_atomic_pipe_on(drmModeAtomicReq *req, int fd,
+			       const struct igt_osprey_pipe *pipe,
+			       const drmModeModeInfo *mode)
+{
+	uint32_t blob = 0;
+
+	igt_assert_lt(kms_n_blobs, KMS_MAX_BLOBS);
+	igt_assert_eq(drmModeCreatePropertyBlob(fd, mode, sizeof(*mode), &blob), 0);
+	kms_blobs[kms_n_blobs++] = blob;
+	igt_osprey_atomic_set(req, fd, pipe->crtc_id, DRM_MODE_OBJECT_CRTC,
+			      "MODE_ID", blob);
+	igt_osprey_atomic_set(req, fd, pipe->crtc_id, DRM_MODE_OBJECT_CRTC,
+			      "ACTIVE", 1);
+	if (pipe->connector_id)
+		igt_osprey_atomic_set(req, fd, pipe->connector_id,
+				      DRM_MODE_OBJECT_CONNECTOR, "CRTC_ID",
+				      pipe->crtc_id);
+}
+
+/**
+ * igt_osprey_atomic_pipe_off: @pipe's CRTC, connector and planes off
+ */
+void igt_osprey_atomic_pipe_off(drmModeAtomicReq *req, int fd,
+				const struct igt_osprey_pipe *pipe)
+{
+	for (int k = 0; k < IGT_OSPREY_PLANE_KINDS; k++)
+		if (pipe->plane_id[k])
+			igt_osprey_atomic_plane_off(req, fd, pipe->plane_id[k]);
+	if (pipe->connector_id)
+		igt_osprey_atomic_set(req, fd, pipe->connector_id,
+				      DRM_MODE_OBJECT_CONNECTOR, "CRTC_ID", 0);
+	if (pipe->writeback_id)
+		igt_osprey_atomic_set(req, fd, pipe->writeback_id,
+				      DRM_MODE_OBJECT_CONNECTOR, "CRTC_ID", 0);
+	igt_osprey_atomic_set(req, fd, pipe->crtc_id, DRM_MODE_OBJECT_CRTC,
+			      "MODE_ID", 0);
+	igt_osprey_atomic_set(req, fd, pipe->crtc_id, DRM_MODE_OBJECT_CRTC,
+			      "ACTIVE", 0);
+}
+
+/**
+ * __igt_osprey_atomic_commit: DRM_IOCTL_MODE_ATOMIC with @flags; 0 or -errno
+ */
+int __igt_osprey_atomic_commit(int fd, drmModeAtomicReq *req, uint32_t flags,
+			       void *user_data)
+{
+	errno = 0;
+	if (drmModeAtomicCommit(fd, req, flags, user_data))
+		return errno ? -errno : -EINVAL;
+	return 0;
+}
+
+/** igt_osprey_atomic_commit: commit @req, asserting success */
+void igt_osprey_atomic_commit(int fd, drmModeAtomicReq *req, uint32_t flags)
+{
+	int ret = __igt_osprey_atomic_commit(fd, req, flags, NULL);
+
+	igt_assert_f(ret == 0, "atomic commit (flags %#x): %s\n", flags,
+		     strerror(-ret));
+}
+
+/**
+ * igt_osprey_pipe_modeset: turn @pipe on with @mode, @fb (if not NULL) on
+ * its primary plane at (0, 0), unscaled, as large as both; asserts success
+ */
+void igt_osprey_pipe_modeset(int fd, const struct igt_osprey_pipe *pipe,
+			     const drmModeModeInfo *mode,
+			     const struct igt_osprey_fb *fb)
+{
+	drmModeAtomicReq *req = drmModeAtomicAlloc();
+
+	igt_assert(req);
+	igt_osprey_atomic_pipe_on(req, fd, pipe, mode);
+	if (fb)
+		igt_osprey_atomic_plane(req, fd, pipe->plane_id[IGT_OSPREY_PLANE_PRIMARY],
+					pipe->crtc_id, fb->fb_id, 0, 0,
+					fb->width < mode->hdisplay ? fb->width :
+					mode->hdisplay,
+					fb->height < mode->vdisplay ? fb->height :
+					mode->vdisplay, 0, 0);
+	igt_osprey_atomic_commit(fd, req, DRM_MODE_ATOMIC_ALLOW_MODESET);
+	drmModeAtomicFree(req);
+}
+
+/**
+ * igt_osprey_connector_mode: a connector's preferred mode (else its first);
+ * false if it is not connected or has no mode
+ *
+ * Probes the connector (DRM_IOCTL_MODE_GETCONNECTOR).
+ */
+bool igt_osprey_connector_mode(int fd, uint32_t connector_id,
+			       drmModeModeInfo *mode)
+{
+	drmModeConnectorPtr c = drmModeGetConnector(fd, connector_id);
+	bool found = false;
+
+	igt_assert_f(c, "GETCONNECTOR %u: %s\n", connector_id, strerror(errno));
+	if (c->connection == DRM_MODE_CONNECTED && c->count_modes > 0) {
+		*mode = c->modes[0];
+		for (int i = 0; i < c->count_modes; i++) {
+			if (c->modes[i].type & DRM_MODE_TYPE_PREFERRED) {
+				*mode = c->modes[i];
+				break;
+			}
+		}
+		found = true;
+	}
+	drmModeFreeConnector(c);
+	return found;
+}
+
+/**
+ * igt_osprey_connector_find_mode: a mode of the connector of that size and
+ * refresh rate (@vrefresh 0: any); false if it has none
+ */
+bool igt_osprey_connector_find_mode(int fd, uint32_t connector_id,
+				    uint16_t width, uint16_t height,
+				    uint32_t vrefresh, drmModeModeInfo *mode)
+{
+	drmModeConnectorPtr c = drmModeGetConnector(fd, connector_id);
+	bool found = false;
+
+	igt_assert_f(c, "GETCONNECTOR %u: %s\n", connector_id, strerror(errno));
+	for (int i = 0; i < c->count_modes && !found; i++) {
+		const drmModeModeInfo *m = &c->modes[i];
+
+		if (m->hdisplay == width && m->vdisplay == height &&
+		    (!vrefresh || m->vrefresh == vrefresh)) {
+			*mode = *m;
+			found = true;
+		}
+	}
+	drmModeFreeConnector(c);
+	return found;
+}
+
+/** igt_osprey_mode_period_ns: the frame period of a mode, in nanoseconds */
+uint64_t igt_osprey_mode_period_ns(const drmModeModeInfo *mode)
+{
+	igt_assert_lt_u32(0, mode->clock);
+	return (uint64_t)mode->htotal * mode->vtotal * 1000000ull / mode->clock;
+}
+
+/**
+ * igt_osprey_format_cpp: bytes per pixel of a format the display supports
+ * (XRGB8888, ARGB8888, XBGR8888, ABGR8888, RGB565), 0 for any other
+ */
+unsigned int igt_osprey_format_cpp(uint32_t format)
+{
+	switch (format) {
+	case DRM_FORMAT_XRGB8888:
+	case DRM_FORMAT_ARGB8888:
+	case DRM_FORMAT_XBGR8888:
+	case DRM_FORMAT_ABGR8888:
+		return 4;
+	case DRM_FORMAT_RGB565:
+		return 2;
+	}
+	return 0;
+}
+
+/**
+ * igt_osprey_fb_create: a dumb buffer of @width x @height pixels of
+ * @format, mapped, zeroed, with a framebuffer (ADDFB2, linear); asserts
+ */
+void igt_osprey_fb_create(int fd, uint32_t width, uint32_t height,
+			  uint32_t format, struct igt_osprey_fb *fb)
+{
+	uint32_t handles[4] = {}, pitches[4] = {}, offsets[4] = {};
+	int ret;
+
+	memset(fb, 0, sizeof(*fb));
+	fb->fd = fd;
+	fb->format = format;
+	fb->width = width;
+	fb->height = height;
+	fb->cpp = igt_osprey_format_cpp(format);
+	igt_assert_f(fb->cpp, "format %#x is not one of Osprey's\n", format);
+	fb->handle = igt_osprey_dumb_create(fd, width, height, fb->cpp * 8,
+					    &fb->pitch, &fb->size);
+	fb->map = igt_osprey_dumb_mmap(fd, fb->handle, fb->size,
+				       PROT_READ | PROT_WRITE);
+	memset(fb->map, 0, fb->size);
+	handles[0] = fb->handle;
+	pitches[0] = fb->pitch;
+	ret = drmModeAddFB2(fd, width, height, format, handles, pitches, offsets,
+			    &fb->fb_id, 0);
+	igt_assert_f(ret == 0, "ADDFB2 %ux%u format %#x pitch %u: %s\n", width,
+		     height, format, fb->pitch, strerror(errno));
+}
+
+/**
+ * igt_osprey_fb_remove: remove the framebuffer (unless @fb_id is 0), unmap
+ * and destroy the buffer
+ */
+void igt_osprey_fb_remove(struct igt_osprey_fb *fb)
+{
+	if (!fb->map)
+		return;
+	if (fb->fb_id)
+		igt_assert_f(drmModeRmFB(fb->fd, fb->fb_id) == 0, "RMFB %u: %s\n",
+			     fb->fb_id, strerror(errno));
+	igt_assert_eq(munmap(fb->map, fb->size), 0);
+	igt_osprey_dumb_destroy(fb->fd, fb->handle);
+	memset(fb, 0, sizeof(*fb));
+}
+
+static void fb_put(struct igt_osprey_fb *fb, uint32_t x, uint32_t y,
+		   uint32_t word)
+{
+	char *p = (char *)fb->map + (size_t)y * fb->pitch + (size_t)x * fb->cpp;
+
+	if (fb->cpp == 2) {
+		uint16_t w16 = word;
+
+		memcpy(p, &w16, 2);
+	} else {
+		memcpy(p, &word, 4);
+	}
+}
+
+/**
+ * igt_osprey_fb_word: the memory word of pixel (@x, @y) (16 bits for RGB565)
+ */
+uint32_t igt_osprey_fb_word(const struct igt_osprey_fb *fb, uint32_t x,
+			    uint32_t y)
+{
+	const char *p = (const char *)fb->map + (size_t)y * fb->pitch +
+			(size_t)x * fb->cpp;
+	uint32_t word = 0;
+	uint16_t w16;
+
+	if (fb->cpp == 2) {
+		memcpy(&w16, p, 2);
+		return w16;
+	}
+	memcpy(&word, p, 4);
+	return word;
+}
+
+/**
+ * igt_osprey_fb_fill_rect: set every pixel of a rectangle to the memory
+ * word @word (its low 16 bits for RGB565)
+ */
+void igt_osprey_fb_fill_rect(struct igt_osprey_fb *fb, uint32_t x, uint32_t y,
+			     uint32_t w, uint32_t h, uint32_t word)
+{
+	igt_assert_lte_u32(x + w, fb->width);
+	igt_assert_lte_u32(y + h, fb->height);
+	for (uint32_t j = y; j < y + h; j++)
+		for (uint32_t i = x; i < x + w; i++)
+			fb_put(fb, i, j, word);
+	__sync_synchronize();
+}
+
+/** igt_osprey_fb_fill: set every pixel to the memory word @word */
+void igt_osprey_fb_fill(struct igt_osprey_fb *fb, uint32_t word)
+{
+	igt_osprey_fb_fill_rect(fb, 0, 0, fb->width, fb->height, word);
+}
+
+/**
+ * igt_osprey_fb_pattern: noise of @seed in every pixel, every bit of the
+ * memory word included (alpha, and the X byte that must be ignored)
+ */
+void igt_osprey_fb_pattern(struct igt_osprey_fb *fb, uint32_t seed)
+{
+	for (uint32_t y = 0; y < fb->height; y++)
+		for (uint32_t x = 0; x < fb->width; x++)
+			fb_put(fb, x, y, pattern_word((uint64_t)y * fb->width + x,
+						      seed));
+	__sync_synchronize();
+}
+
+/**
+ * igt_osprey_div255: @x / 255 rounded to nearest, for 0 <= @x <= 65025
+ */
+uint32_t igt_osprey_div255(uint32_t x)
+{
+	return (x + 128 + ((x + 128) >> 8)) >> 8;
+}
+
+static uint32_t expand(uint32_t v, unsigned int bits)
+{
+	return (v << (8 - bits)) | (v >> (2 * bits - 8));
+}
+
+/**
+ * igt_osprey_pixel_argb: a format's memory word as 0xAARRGGBB (alpha 0xff
+ * for formats without alpha)
+ */
+uint32_t igt_osprey_pixel_argb(uint32_t format, uint32_t word)
+{
+	uint32_t r, g, b;
+
+	switch (format) {
+	case DRM_FORMAT_XRGB8888:
+		return 0xff000000u | (word & 0xffffff);
+	case DRM_FORMAT_ARGB8888:
+		return word;
+	case DRM_FORMAT_XBGR8888:
+	case DRM_FORMAT_ABGR8888:
+		r = word & 0xff;
+		g = (word >> 8) & 0xff;
+		b = (word >> 16) & 0xff;
+		return (format == DRM_FORMAT_ABGR8888 ? word & 0xff000000u :
+			0xff000000u) | r << 16 | g << 8 | b;
+	case DRM_FORMAT_RGB565:
+		r = expand((word >> 11) & 0x1f, 5);
+		g = expand((word >> 5) & 0x3f, 6);
+		b = expand(word & 0x1f, 5);
+		return 0xff000000u | r << 16 | g << 8 | b;
+	}
+	igt_assert_f(false, "format %#x is not one of Osprey's\n", format);
+	return 0;
+}
+
+/**
+ * igt_osprey_blend_pixel: the source pixel @src_argb with plane alpha
+ * @alpha drawn over the destination pixel @dst, as docs display.md says
+ *
+ * Returns 0x00RRGGBB.
+ */
+uint32_t igt_osprey_blend_pixel(uint32_t dst, uint32_t src_argb,
+				uint8_t alpha, enum igt_osprey_blend blend)
+{
+	uint32_t pa = src_argb >> 24, a = igt_osprey_div255(pa * alpha), out = 0;
+
+	for (unsigned int shift = 0; shift < 24; shift += 8) {
+		uint32_t s = (src_argb >> shift) & 0xff, d = (dst >> shift) & 0xff;
+		uint32_t c;
+
+		switch (blend) {
+		case IGT_OSPREY_BLEND_NONE:
+			c = igt_osprey_div255(s * alpha + d * (255 - alpha));
+			break;
+		case IGT_OSPREY_BLEND_COVERAGE:
+			c = igt_osprey_div255(s * a + d * (255 - a));
+			break;
+		default:
+			c = igt_osprey_div255(s * alpha) +
+			    igt_osprey_div255(d * (255 - a));
+			if (c > 255)
+				c = 255;
+			break;
+		}
+		out |= c << shift;
+	}
+	return out;
+}
+
+static void ref_draw(uint32_t *frame, uint32_t width, uint32_t height,
+		     const struct igt_osprey_ref_plane *p)
+{
+	const struct igt_osprey_fb *fb = p->fb;
+	bool opaque = p->alpha == 255 && (fb->format == DRM_FORMAT_XRGB8888 ||
+					  fb->format == DRM_FORMAT_XBGR8888 ||
+					  fb->format == DRM_FORMAT_RGB565);
+
+	igt_assert_lte_u32(p->src_x + p->w, fb->width);
+	igt_assert_lte_u32(p->src_y + p->h, fb->height);
+	for (uint32_t j = 0; j < p->h; j++) {
+		int64_t py = (int64_t)p->y + j;
+
+		if (py < 0 || py >= height)
+			continue;
+		for (uint32_t i = 0; i < p->w; i++) {
+			int64_t px = (int64_t)p->x + i;
+			uint32_t *dst = &frame[py * width + px];
+			uint32_t src;
+
+			if (px < 0 || px >= width)
+				continue;
+			src = igt_osprey_pixel_argb(fb->format,
+						    igt_osprey_fb_word(fb, p->src_x + i,
+								       p->src_y + j));
+			*dst = opaque ? src & 0xffffff :
+			       igt_osprey_blend_pixel(*dst, src, p->alpha, p->blend);
+		}
+	}
+}
+
+/**
+ * igt_osprey_ref_compose: the frame a pipe of @width x @height with
+ * background @bg composes from @planes
+ *
+ * Starts from @bg (its top byte ignored) and draws the planes in ascending
+ * zpos, then ascending order, each clipped to the pipe.
+ */
+void igt_osprey_ref_compose(uint32_t *frame, uint32_t width, uint32_t height,
+			    uint32_t bg, const struct igt_osprey_ref_plane *planes,
+			    unsigned int n)
+{
+	const struct igt_osprey_ref_plane *sorted[IGT_OSPREY_MAX_PLANES];
+
+	igt_assert_lte(n, IGT_OSPREY_MAX_PLANES);
+	for (unsigned int i = 0; i < n; i++) {
+		unsigned int j = i;
+
+		while (j > 0 && (sorted[j - 1]->zpos > planes[i].zpos ||
+				 (sorted[j - 1]->zpos == planes[i].zpos &&
+				  sorted[j - 1]->order > planes[i].order))) {
+			sorted[j] = sorted[j - 1];
+			j--;
+		}
+		sorted[j] = &planes[i];
+	}
+	for (size_t i = 0; i < (size_t)width * height; i++)
+		frame[i] = bg & 0xffffff;
+	for (unsigned int i = 0; i < n; i++)
+		ref_draw(frame, width, height, sorted[i]);
+}
+
+/* CRC-32 (IEEE 802.3, reflected, polynomial 0xedb88320), slicing by 8. */
+static uint32_t crc_table[8][256];
+
+static void crc_init(void)
+{
+	if (crc_table[0][1])
+		return;
+	for (uint32_t i = 0; i < 256; i++) {
+		uint32_t c = i;
+
+		for (int k = 0; k < 8; k++)
+			c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
+		crc_table[0][i] = c;
+	}
+	for (uint32_t i = 0; i < 256; i++)
+		for (int t = 1; t < 8; t++)
+			crc_table[t][i] = (crc_table[t - 1][i] >> 8) ^
+					  crc_table[0][crc_table[t - 1][i] & 0xff];
+}
+
+static uint32_t le32_at(const uint8_t *p)
+{
+	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/**
+ * igt_osprey_crc32: zlib's crc32(): the CRC of @len bytes at @buf,
+ * continuing @crc (0 to start)
+ */
+uint32_t igt_osprey_crc32(uint32_t crc, const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+
+	crc_init();
+	crc = ~crc;
+	for (; len >= 8; len -= 8, p += 8) {
+		uint32_t lo = crc ^ le32_at(p), hi = le32_at(p + 4);
+
+		crc = crc_table[7][lo & 0xff] ^ crc_table[6][(lo >> 8) & 0xff] ^
+		      crc_table[5][(lo >> 16) & 0xff] ^ crc_table[4][lo >> 24] ^
+		      crc_table[3][hi & 0xff] ^ crc_table[2][(hi >> 8) & 0xff] ^
+		      crc_table[1][(hi >> 16) & 0xff] ^ crc_table[0][hi >> 24];
+	}
+	while (len--)
+		crc = crc_table[0][(crc ^ *p++) & 0xff] ^ (crc >> 8);
+	return ~crc;
+}
+
+/* Feed @n words to a CRC as little-endian bytes. */
+static uint32_t crc_words(uint32_t crc, const uint32_t *words, size_t n)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return igt_osprey_crc32(crc, words, n * 4);
+#else
+	for (size_t i = 0; i < n; i++) {
+		uint8_t b[4] = { words[i], words[i] >> 8, words[i] >> 16,
+				 words[i] >> 24 };
+
+		crc = igt_osprey_crc32(crc, b, 4);
+	}
+	return crc;
+#endif
+}
+
+/**
+ * igt_osprey_frame_crc: the CRC the display computes over a frame: rows
+ * top to bottom, @width words each (@stride bytes apart), little endian
+ */
+uint32_t igt_osprey_frame_crc(const uint32_t *frame, uint32_t width,
+			      uint32_t height, uint32_t stride)
+{
+	uint32_t crc = 0;
+
+	for (uint32_t y = 0; y < height; y++)
+		crc = crc_words(crc, (const uint32_t *)((const char *)frame +
+							(size_t)y * stride), width);
+	return crc;
+}
+
+/**
+ * igt_osprey_solid_crc: the CRC of a frame of one colour, 0x00RRGGBB
+ */
+uint32_t igt_osprey_solid_crc(uint32_t xrgb, uint32_t width, uint32_t height)
+{
+	uint32_t *row = malloc(width * 4), crc;
+
+	igt_assert(row);
+	for (uint32_t i = 0; i < width; i++)
+		row[i] = xrgb & 0xffffff;
+	crc = igt_osprey_frame_crc(row, width, height, 0);
+	free(row);
+	return crc;
+}
+
+/**
+ * __igt_osprey_crc_start: start capturing the CRCs of pipe @pipe's frames
+ * (source "auto"); 0 or -errno
+ */
+int __igt_osprey_crc_start(int fd, unsigned int pipe, struct igt_osprey_crc *crc)
+{
+	char path[64];
+	int dbg, ctl, err = 0;
+
+	crc->dir = -1;
+	crc->data = -1;
+	dbg = igt_debugfs_dir(fd);
+	if (dbg < 0)
+		return -ENOENT;
+	snprintf(path, sizeof(path), "crtc-%u/crc", pipe);
+	crc->dir = openat(dbg, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	err = errno;
+	close(dbg);
+	if (crc->dir < 0)
+		return -err;
+	ctl = openat(crc->dir, "control", O_WRONLY | O_CLOEXEC);
+	if (ctl < 0 || write(ctl, "auto", 4) != 4)
+		err = errno ? errno : EIO;
+	else
+		err = 0;
+	if (ctl >= 0)
+		close(ctl);
+	if (!err) {
+		crc->data = openat(crc->dir, "data", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		err = crc->data < 0 ? errno : 0;
+	}
+	if (err) {
+		close(crc->dir);
+		crc->dir = -1;
+	}
+	return -err;
+}
+
+/** igt_osprey_crc_start: start capturing CRCs, asserting success */
+void igt_osprey_crc_start(int fd, unsigned int pipe, struct igt_osprey_crc *crc)
+{
+	int ret = __igt_osprey_crc_start(fd, pipe, crc);
+
+	igt_assert_f(ret == 0, "CRC capture of crtc-%u: %s\n", pipe,
+		     strerror(-ret));
+}
+
+/** igt_osprey_crc_stop: stop capturing (closing the data file) */
+void igt_osprey_crc_stop(struct igt_osprey_crc *crc)
+{
+	if (crc->data >= 0)
+		close(crc->data);
+	if (crc->dir >= 0)
+		close(crc->dir);
+	crc->data = -1;
+	crc->dir = -1;
+}
+
+/**
+ * __igt_osprey_crc_read: the next CRC entry, waiting up to @timeout_ms
+ *
+ * Returns 1 with @frame and @value set, 0 when none came, or -errno
+ * (-EPROTO for an entry without a frame number or that does not parse).
+ */
+int __igt_osprey_crc_read(struct igt_osprey_crc *crc, int timeout_ms,
+			  uint32_t *frame, uint32_t *value)
+{
+	struct pollfd pfd = { .fd = crc->data, .events = POLLIN };
+	char buf[256], *end;
+	ssize_t n;
+	int ret;
+
+	do {
+		ret = poll(&pfd, 1, timeout_ms);
+	} while (ret < 0 && errno == EINTR);
+	if (ret < 0)
+		return -errno;
+	if (ret == 0)
+		return 0;
+	n = read(crc->data, buf, sizeof(buf) - 1);
+	if (n < 0)
+		return errno == EAGAIN ? 0 : -errno;
+	if (n == 0)
+		return -ENODATA;
+	buf[n] = '\0';
+	if (buf[0] == 'X')
+		return -EPROTO;
+	errno = 0;
+	*frame = strtoul(buf, &end, 16);
+	if (end == buf || *end != ' ' || errno)
+		return -EPROTO;
+	*value = strtoul(end + 1, &end, 16);
+	if (errno || (*end != '\n' && *end != ' '))
+		return -EPROTO;
+	return 1;
+}
+
+/**
+ * igt_osprey_crc_after: the CRC of the first frame captured after frame
+ * @after (in vblank sequence numbers, wrapping), skipping older entries;
+ * asserts that one comes within 10 seconds. @frame (if not NULL) gets its
+ * frame number.
+ */
+uint32_t igt_osprey_crc_after(struct igt_osprey_crc *crc, uint32_t after,
+			      uint32_t *frame)
+{
+	int64_t deadline = igt_osprey_monotonic_ns() + 10000000000ll;
+	uint32_t f = 0, v = 0;
+
+	for (;;) {
+		int64_t left = deadline - igt_osprey_monotonic_ns();
+		int ret;
+
+		igt_assert_f(left > 0, "no CRC of a frame after %u within 10 s\n",
+			     after);
+		ret = __igt_osprey_crc_read(crc, left / 1000000 + 1, &f, &v);
+		igt_assert_f(ret >= 0, "reading CRCs: %s\n", strerror(-ret));
+		if (ret && (int32_t)(f - after) > 0)
+			break;
+	}
+	if (frame)
+		*frame = f;
+	return v;
+}
+
+/**
+ * igt_osprey_display_debugfs: the value of @key ("update_pending",
+ * "frame_count", ...) in pipe @pipe's section ("pipe P:") of the driver's
+ * debugfs file "display", or -1 if there is none
+ */
+int64_t igt_osprey_display_debugfs(int fd, unsigned int pipe, const char *key)
+{
+	char *buf = igt_osprey_debugfs_read_all(fd, "display"), *line, *next;
+	char section[32];
+	bool in = false;
+	int64_t value = -1;
+
+	if (!buf)
+		return -1;
+	snprintf(section, sizeof(section), "pipe %u:", pipe);
+	for (line = buf; line && *line; line = next) {
+		size_t klen = strlen(key);
+		char *p = line;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (!strncmp(line, "pipe ", 5)) {
+			in = !strcmp(line, section);
+			continue;
+		}
+		while (*p == ' ')
+			p++;
+		if (in && !strncmp(p, key, klen) && p[klen] == ':') {
+			value = strtoll(p + klen + 1, NULL, 0);
+			break;
+		}
+	}
+	free(buf);
+	return value;
+}
+
+/* The DRM_VBLANK_* bits that select @pipe. */
+static uint32_t vblank_pipe(unsigned int pipe)
+{
+	if (pipe == 0)
+		return 0;
+	if (pipe == 1)
+		return DRM_VBLANK_SECONDARY;
+	return (pipe << DRM_VBLANK_HIGH_CRTC_SHIFT) & DRM_VBLANK_HIGH_CRTC_MASK;
+}
+
+/**
+ * __igt_osprey_wait_vblank: DRM_IOCTL_WAIT_VBLANK of @type
+ * (DRM_VBLANK_RELATIVE or _ABSOLUTE, with flags) for @sequence on @pipe
+ *
+ * Returns 0 with the reply's sequence in @seq and its time in @ts_us
+ * (either may be NULL), or -errno.
+ */
+int __igt_osprey_wait_vblank(int fd, unsigned int pipe, uint32_t type,
+			     uint32_t sequence, uint32_t *seq, uint64_t *ts_us)
+{
+	drmVBlank vbl = {};
+
+	vbl.request.type = type | vblank_pipe(pipe);
+	vbl.request.sequence = sequence;
+	if (drmWaitVBlank(fd, &vbl))
+		return -errno;
+	if (seq)
+		*seq = vbl.reply.sequence;
+	if (ts_us)
+		*ts_us = (uint64_t)vbl.reply.tval_sec * 1000000 + vbl.reply.tval_usec;
+	return 0;
+}
+
+/**
+ * igt_osprey_vblank_count: @pipe's vblank counter and the time of its
+ * last vblank (asserting success)
+ */
+uint32_t igt_osprey_vblank_count(int fd, unsigned int pipe, uint64_t *ts_us)
+{
+	uint32_t seq = 0;
+	int ret = __igt_osprey_wait_vblank(fd, pipe, DRM_VBLANK_RELATIVE, 0,
+					   &seq, ts_us);
+
+	igt_assert_f(ret == 0, "vblank query of pipe %u: %s\n", pipe,
+		     strerror(-ret));
+	return seq;
+}
+
+/**
+ * igt_osprey_wait_vblank: wait for @n vblanks of @pipe (asserting
+ * success); the sequence reached and its time
+ */
+uint32_t igt_osprey_wait_vblank(int fd, unsigned int pipe, uint32_t n,
+				uint64_t *ts_us)
+{
+	uint32_t seq = 0;
+	int ret = __igt_osprey_wait_vblank(fd, pipe, DRM_VBLANK_RELATIVE, n,
+					   &seq, ts_us);
+
+	igt_assert_f(ret == 0, "waiting for %u vblanks of pipe %u: %s\n", n,
+		     pipe, strerror(-ret));
+	return seq;
+}
+
+/**
+ * igt_osprey_read_event: read one DRM event from @fd, waiting up to
+ * @timeout_ms
+ *
+ * Returns 1 with @ev filled (page flip and vblank events; any other event
+ * only has @type), 0 when none came, or -errno.
+ */
+int igt_osprey_read_event(int fd, int timeout_ms, struct igt_osprey_event *ev)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	union {
+		struct drm_event base;
+		struct drm_event_vblank vbl;
+		char bytes[256];
+	} buf;
+	ssize_t n;
+	int ret;
+
+	do {
+		ret = poll(&pfd, 1, timeout_ms);
+	} while (ret < 0 && errno == EINTR);
+	if (ret <= 0)
+		return ret < 0 ? -errno : 0;
+	/* A buffer of one event's size: read() returns whole events only. */
+	n = read(fd, &buf, sizeof(struct drm_event_vblank));
+	if (n < 0)
+		return errno == EAGAIN ? 0 : -errno;
+	igt_assert_lte((int)sizeof(struct drm_event), n);
+	memset(ev, 0, sizeof(*ev));
+	ev->type = buf.base.type;
+	if ((ev->type == DRM_EVENT_VBLANK || ev->type == DRM_EVENT_FLIP_COMPLETE) &&
+	    n >= (ssize_t)sizeof(buf.vbl)) {
+		ev->sequence = buf.vbl.sequence;
+		ev->ts_us = (uint64_t)buf.vbl.tv_sec * 1000000 + buf.vbl.tv_usec;
+		ev->crtc_id = buf.vbl.crtc_id;
+		ev->user_data = buf.vbl.user_data;
+	}
+	return 1;
+}
+
+/**
+ * igt_osprey_fence_wait: wait up to @timeout_ms for a sync_file
+ *
+ * Returns 0 when it signalled without error, the fence's error when it
+ * signalled with one, -ETIMEDOUT, or another -errno.
+ */
+int igt_osprey_fence_wait(int fence, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = fence, .events = POLLIN };
+	struct sync_file_info info = {};
+	int ret;
+
+	do {
+		ret = poll(&pfd, 1, timeout_ms);
+	} while (ret < 0 && errno == EINTR);
+	if (ret < 0)
+		return -errno;
+	if (ret == 0)
+		return -ETIMEDOUT;
+	if (ioctl(fence, SYNC_IOC_FILE_INFO, &info))
+		return -errno;
+	return info.status < 0 ? info.status : 0;
+}
+
+/**
+ * igt_osprey_uevent_open: a socket receiving the kernel's uevents
+ */
+int igt_osprey_uevent_open(void)
+{
+	struct sockaddr_nl addr = {
+		.nl_family = AF_NETLINK,
+		.nl_groups = 1,		/* the kernel's own uevents */
+	};
+	int sock, size = 1 << 20;
+
+	sock = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+		      NETLINK_KOBJECT_UEVENT);
+	igt_assert_f(sock >= 0, "uevent socket: %s\n", strerror(errno));
+	setsockopt(sock, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	igt_assert_f(bind(sock, (struct sockaddr *)&addr, sizeof(addr)) == 0,
+		     "binding the uevent socket: %s\n", strerror(errno));
+	return sock;
+}
+
+/** igt_osprey_uevent_drain: drop the uevents received so far */
+void igt_osprey_uevent_drain(int sock)
+{
+	char buf[4096];
+
+	while (recv(sock, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+		;
+}
+
+/* Whether a uevent is a DRM hotplug event of /dev/dri/card@card (any: -1). */
+static bool uevent_is_hotplug(const char *msg, size_t len, int card)
+{
+	bool drm = false, hotplug = false, ours = card < 0;
+	char devname[32];
+
+	snprintf(devname, sizeof(devname), "DEVNAME=dri/card%d", card);
+	for (size_t i = 0; i < len; i += strlen(msg + i) + 1) {
+		const char *kv = msg + i;
+
+		drm |= !strcmp(kv, "SUBSYSTEM=drm");
+		hotplug |= !strcmp(kv, "HOTPLUG=1");
+		ours |= !strcmp(kv, devname);
+	}
+	return drm && hotplug && ours;
+}
+
+/**
+ * igt_osprey_uevent_wait_hotplug: wait up to @timeout_ms for a DRM uevent
+ * with HOTPLUG=1 of card @card (-1: any card)
+ *
+ * Returns 1 when one came, 0 when none did.
+ */
+int igt_osprey_uevent_wait_hotplug(int sock, int card, int timeout_ms)
+{
+	int64_t deadline = igt_osprey_monotonic_ns() + timeout_ms * 1000000ll;
+	char buf[8192];
+
+	for (;;) {
+		int64_t left = deadline - igt_osprey_monotonic_ns();
+		struct pollfd pfd = { .fd = sock, .events = POLLIN };
+		ssize_t n;
+
+		if (left <= 0)
+			return 0;
+		if (poll(&pfd, 1, left / 1000000 + 1) <= 0)
+			continue;
+		n = recv(sock, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+		if (n <= 0)
+			continue;
+		buf[n] = '\0';
+		if (uevent_is_hotplug(buf, n, card))
+			return 1;
+	}
+}
+
+/**
+ * igt_osprey_host_share: the directory shared with the host
+ * (OSPREY_HOST_SHARE), or NULL
+ */
+const char *igt_osprey_host_share(void)
+{
+	const char *share = getenv("OSPREY_HOST_SHARE");
+
+	return share && *share ? share : NULL;
+}
+
+/* Skip PPM whitespace and comments, then read a decimal number. */
+static bool ppm_number(const char *buf, size_t len, size_t *pos, uint32_t *v)
+{
+	uint64_t n = 0;
+	size_t start;
+
+	for (;;) {
+		while (*pos < len && strchr(" \t\r\n", buf[*pos]))
+			(*pos)++;
+		if (*pos < len && buf[*pos] == '#') {
+			while (*pos < len && buf[*pos] != '\n')
+				(*pos)++;
+			continue;
+		}
+		break;
+	}
+	start = *pos;
+	while (*pos < len && buf[*pos] >= '0' && buf[*pos] <= '9' && n < 1u << 20)
+		n = n * 10 + (buf[(*pos)++] - '0');
+	*v = n;
+	return *pos > start && n < 1u << 20;
+}
+
+/* Decode a binary PPM (P6, maxval 255) into 0x00RRGGBB words. */
+static int ppm_decode(const char *buf, size_t len, uint32_t **pixels,
+		      uint32_t *width, uint32_t *height)
+{
+	uint32_t w, h, maxval;
+	size_t pos = 2;
+
+	if (len < 2 || buf[0] != 'P' || buf[1] != '6' ||
+	    !ppm_number(buf, len, &pos, &w) || !ppm_number(buf, len, &pos, &h) ||
+	    !ppm_number(buf, len, &pos, &maxval) || maxval != 255 || pos >= len)
+		return -EINVAL;
+	pos++;	/* the single whitespace before the raster */
+	if (len - pos < (size_t)w * h * 3)
+		return -EINVAL;
+	*pixels = malloc((size_t)w * h * 4 + 4);
+	if (!*pixels)
+		return -ENOMEM;
+	for (size_t i = 0; i < (size_t)w * h; i++) {
+		const uint8_t *rgb = (const uint8_t *)buf + pos + 3 * i;
+
+		(*pixels)[i] = rgb[0] << 16 | rgb[1] << 8 | rgb[2];
+	}
+	*width = w;
+	*height = h;
+	return 0;
+}
+
+/**
+ * igt_osprey_host_screenshot: ask the host for a screenshot of virtio-gpu
+ * scanout @head and wait up to @timeout_ms for it
+ *
+ * Writes <share>/@name.req ("head=@head"), waits for <share>/@name.done
+ * ("ok ppm WxH" or "error MESSAGE") and reads <share>/@name.ppm, which it
+ * decodes into @pixels (malloc()ed 0x00RRGGBB words, @width per row).
+ * @name is letters, digits, '_', '-' and '.'. Returns 0, -ENOENT without
+ * OSPREY_HOST_SHARE, -ETIMEDOUT, -EIO when the host says "error" (logged),
+ * -EINVAL for a file that is not a P6 PPM, or another -errno.
+ */
+int igt_osprey_host_screenshot(const char *name, unsigned int head,
+			       unsigned int timeout_ms, uint32_t **pixels,
+			       uint32_t *width, uint32_t *height)
+{
+	const char *share = igt_osprey_host_share();
+	char req[PATH_MAX], tmp[PATH_MAX], done[PATH_MAX], ppm[PATH_MAX];
+	char options[32], *buf;
+	size_t len = 0;
+	int file, ret;
+
+	if (!share)
+		return -ENOENT;
+	snprintf(req, sizeof(req), "%s/%s.req", share, name);
+	snprintf(tmp, sizeof(tmp), "%s/%s.req.tmp", share, name);
+	snprintf(done, sizeof(done), "%s/%s.done", share, name);
+	snprintf(ppm, sizeof(ppm), "%s/%s.ppm", share, name);
+	unlink(done);
+	unlink(ppm);
+	/* A request with options appears whole: written aside, then renamed. */
+	file = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (file < 0)
+		return -errno;
+	snprintf(options, sizeof(options), "head=%u\n", head);
+	ret = write(file, options, strlen(options)) < 0 ? -errno : 0;
+	close(file);
+	if (!ret && rename(tmp, req))
+		ret = -errno;
+	if (ret)
+		return ret;
+	if (!igt_wait(access(done, F_OK) == 0, timeout_ms, 20))
+		return -ETIMEDOUT;
+	buf = igt_osprey_read_file(done, NULL);
+	if (!buf)
+		return -errno;
+	if (strncmp(buf, "ok ", 3)) {
+		igt_info("screenshot %s: the host says: %s", name, buf);
+		free(buf);
+		return -EIO;
+	}
+	free(buf);
+	buf = igt_osprey_read_file(ppm, &len);
+	if (!buf)
+		return -errno;
+	ret = ppm_decode(buf, len, pixels, width, height);
+	free(buf);
+	unlink(done);
+	unlink(ppm);
+	return ret;
 }

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <xf86drmMode.h>
+
 #include "drmtest.h"
 #include "igt_vgem.h"
 #include "osprey_drm.h"
@@ -253,5 +255,272 @@ int igt_osprey_fault_attr_get(const char *cap, const char *knob, char *buf,
 			      size_t len);
 int igt_osprey_fault_attr_set(const char *cap, const char *knob,
 			      const char *value);
+
+/*
+ * The GPU model's debugfs knobs: osprey_sim/<device>/<knob>, <device> being
+ * the platform device behind @fd (igt_osprey_device_name()).
+ */
+int igt_osprey_sim_knob_write(int fd, const char *knob, const char *value);
+char *igt_osprey_sim_knob_read(int fd, const char *knob);
+int igt_osprey_sim_connector(int fd, unsigned int pipe, bool plugged);
+int igt_osprey_sim_connector_state(int fd, unsigned int pipe);
+
+/*
+ * KMS: the display side of the primary node
+ *
+ * struct igt_osprey_kms describes one device's display: its pipes (a CRTC
+ * with its connector, writeback connector and planes), found through the
+ * objects' possible_crtcs. Properties are set by name.
+ */
+
+#define IGT_OSPREY_MAX_PIPES 4
+#define IGT_OSPREY_MAX_PLANES 16
+
+/* The planes of a pipe, by kind (the "type" property). */
+enum igt_osprey_plane_kind {
+	IGT_OSPREY_PLANE_PRIMARY,
+	IGT_OSPREY_PLANE_OVERLAY,
+	IGT_OSPREY_PLANE_CURSOR,
+	IGT_OSPREY_PLANE_KINDS,
+};
+
+/**
+ * struct igt_osprey_pipe - a CRTC and what belongs to it
+ * @index: the CRTC's index (its place in the resources, the debugfs crtc-N)
+ * @crtc_id: the CRTC
+ * @connector_id: its physical connector (0 if none)
+ * @writeback_id: its writeback connector (0 if none)
+ * @plane_id: its planes by kind (0 if none)
+ */
+struct igt_osprey_pipe {
+	unsigned int index;
+	uint32_t crtc_id;
+	uint32_t connector_id;
+	uint32_t writeback_id;
+	uint32_t plane_id[IGT_OSPREY_PLANE_KINDS];
+};
+
+/**
+ * struct igt_osprey_kms - a device's display
+ * @fd: the primary node, DRM master, with the atomic, universal planes
+ *	and (when the kernel has them) writeback client caps
+ * @card: the card's minor (dri/@card in debugfs, /dev/dri/card@card)
+ * @n_pipes: how many pipes (CRTCs) there are
+ * @pipe: the pipes, by CRTC index
+ * @n_planes: how many planes there are
+ * @plane_ids: every plane
+ * @zpos: each plane's zpos when the device was opened (-1: no property)
+ * @writeback: the writeback client cap is set
+ */
+struct igt_osprey_kms {
+	int fd;
+	int card;
+	unsigned int n_pipes;
+	struct igt_osprey_pipe pipe[IGT_OSPREY_MAX_PIPES];
+	unsigned int n_planes;
+	uint32_t plane_ids[IGT_OSPREY_MAX_PLANES];
+	int64_t zpos[IGT_OSPREY_MAX_PLANES];
+	bool writeback;
+};
+
+void igt_osprey_kms_init(struct igt_osprey_kms *kms, int fd);
+void igt_osprey_kms_open(struct igt_osprey_kms *kms);
+void igt_osprey_kms_close(struct igt_osprey_kms *kms);
+void igt_osprey_kms_reset(struct igt_osprey_kms *kms);
+
+uint32_t igt_osprey_prop_id(int fd, uint32_t obj_id, uint32_t obj_type,
+			    const char *name);
+bool igt_osprey_prop_get(int fd, uint32_t obj_id, uint32_t obj_type,
+			 const char *name, uint64_t *value);
+uint64_t igt_osprey_prop_enum(int fd, uint32_t obj_id, uint32_t obj_type,
+			      const char *name, const char *enum_name);
+drmModePropertyPtr igt_osprey_prop_info(int fd, uint32_t obj_id,
+					uint32_t obj_type, const char *name);
+bool igt_osprey_plane_has_format(int fd, uint32_t plane_id, uint32_t format);
+
+/* Atomic requests: properties by name, asserting that they exist. */
+void igt_osprey_atomic_set(drmModeAtomicReq *req, int fd, uint32_t obj_id,
+			   uint32_t obj_type, const char *name, uint64_t value);
+void igt_osprey_atomic_plane(drmModeAtomicReq *req, int fd, uint32_t plane_id,
+			     uint32_t crtc_id, uint32_t fb_id, int32_t x,
+			     int32_t y, uint32_t w, uint32_t h, uint32_t src_x,
+			     uint32_t src_y);
+void igt_osprey_atomic_plane_off(drmModeAtomicReq *req, int fd,
+				 uint32_t plane_id);
+void igt_osprey_atomic_pipe_on(drmModeAtomicReq *req, int fd,
+			       const struct igt_osprey_pipe *pipe,
+			       const drmModeModeInfo *mode);
+void igt_osprey_atomic_pipe_off(drmModeAtomicReq *req, int fd,
+				const struct igt_osprey_pipe *pipe);
+int __igt_osprey_atomic_commit(int fd, drmModeAtomicReq *req, uint32_t flags,
+			       void *user_data);
+struct igt_osprey_fb;
+void igt_osprey_pipe_modeset(int fd, const struct igt_osprey_pipe *pipe,
+			     const drmModeModeInfo *mode,
+			     const struct igt_osprey_fb *fb);
+void igt_osprey_atomic_commit(int fd, drmModeAtomicReq *req, uint32_t flags);
+
+/* Modes */
+bool igt_osprey_connector_mode(int fd, uint32_t connector_id,
+			       drmModeModeInfo *mode);
+bool igt_osprey_connector_find_mode(int fd, uint32_t connector_id,
+				    uint16_t width, uint16_t height,
+				    uint32_t vrefresh, drmModeModeInfo *mode);
+uint64_t igt_osprey_mode_period_ns(const drmModeModeInfo *mode);
+
+/**
+ * struct igt_osprey_fb - a dumb buffer, mapped, with a framebuffer on it
+ * @fd: the DRM file
+ * @fb_id: the framebuffer (0 once removed)
+ * @handle: the dumb buffer
+ * @format: DRM_FORMAT_*
+ * @width: in pixels
+ * @height: in pixels
+ * @pitch: bytes per line
+ * @cpp: bytes per pixel
+ * @size: of the buffer, in bytes
+ * @map: the buffer, mapped read-write
+ */
+struct igt_osprey_fb {
+	int fd;
+	uint32_t fb_id;
+	uint32_t handle;
+	uint32_t format;
+	uint32_t width, height, pitch, cpp;
+	uint64_t size;
+	void *map;
+};
+
+unsigned int igt_osprey_format_cpp(uint32_t format);
+void igt_osprey_fb_create(int fd, uint32_t width, uint32_t height,
+			  uint32_t format, struct igt_osprey_fb *fb);
+void igt_osprey_fb_remove(struct igt_osprey_fb *fb);
+void igt_osprey_fb_fill(struct igt_osprey_fb *fb, uint32_t word);
+void igt_osprey_fb_fill_rect(struct igt_osprey_fb *fb, uint32_t x, uint32_t y,
+			     uint32_t w, uint32_t h, uint32_t word);
+void igt_osprey_fb_pattern(struct igt_osprey_fb *fb, uint32_t seed);
+uint32_t igt_osprey_fb_word(const struct igt_osprey_fb *fb, uint32_t x,
+			    uint32_t y);
+
+/*
+ * The reference compositor: docs display.md's composition, exactly, in
+ * software. Frames are XRGB8888 words 0x00RRGGBB, @width per row.
+ */
+enum igt_osprey_blend {
+	IGT_OSPREY_BLEND_NONE,
+	IGT_OSPREY_BLEND_PREMULTI,
+	IGT_OSPREY_BLEND_COVERAGE,
+};
+
+/**
+ * struct igt_osprey_ref_plane - a plane as the reference compositor sees it
+ * @fb: its framebuffer
+ * @x: where its first source pixel goes on the pipe (may be negative)
+ * @y: likewise
+ * @w: width shown (no scaling: source and destination alike)
+ * @h: height shown
+ * @src_x: its first source pixel in @fb
+ * @src_y: likewise
+ * @alpha: plane alpha, 8 bits
+ * @blend: how it blends
+ * @zpos: drawn in ascending zpos,
+ * @order: and then in ascending @order (the DRM plane id)
+ */
+struct igt_osprey_ref_plane {
+	const struct igt_osprey_fb *fb;
+	int32_t x, y;
+	uint32_t w, h;
+	uint32_t src_x, src_y;
+	uint8_t alpha;
+	enum igt_osprey_blend blend;
+	unsigned int zpos;
+	unsigned int order;
+};
+
+uint32_t igt_osprey_div255(uint32_t x);
+uint32_t igt_osprey_pixel_argb(uint32_t format, uint32_t word);
+uint32_t igt_osprey_blend_pixel(uint32_t dst, uint32_t src_argb,
+				uint8_t alpha, enum igt_osprey_blend blend);
+void igt_osprey_ref_compose(uint32_t *frame, uint32_t width, uint32_t height,
+			    uint32_t bg, const struct igt_osprey_ref_plane *planes,
+			    unsigned int n);
+
+/* zlib's crc32(): crc32(0, buf, len) starts a CRC, feeding it back continues. */
+uint32_t igt_osprey_crc32(uint32_t crc, const void *buf, size_t len);
+uint32_t igt_osprey_frame_crc(const uint32_t *frame, uint32_t width,
+			      uint32_t height, uint32_t stride);
+uint32_t igt_osprey_solid_crc(uint32_t xrgb, uint32_t width, uint32_t height);
+
+/*
+ * CRCs of a pipe's frames: the DRM core's debugfs dri/N/crtc-P/crc,
+ * source "auto". Frame numbers are vblank sequence numbers.
+ */
+
+/**
+ * struct igt_osprey_crc - a CRC capture
+ * @dir: the crc directory
+ * @data: its data file, open while capturing (else -1)
+ */
+struct igt_osprey_crc {
+	int dir;
+	int data;
+};
+
+int __igt_osprey_crc_start(int fd, unsigned int pipe, struct igt_osprey_crc *crc);
+void igt_osprey_crc_start(int fd, unsigned int pipe, struct igt_osprey_crc *crc);
+void igt_osprey_crc_stop(struct igt_osprey_crc *crc);
+int __igt_osprey_crc_read(struct igt_osprey_crc *crc, int timeout_ms,
+			  uint32_t *frame, uint32_t *value);
+uint32_t igt_osprey_crc_after(struct igt_osprey_crc *crc, uint32_t after,
+			      uint32_t *frame);
+
+/* The driver's debugfs "display": a pipe's value of @key, or -1. */
+int64_t igt_osprey_display_debugfs(int fd, unsigned int pipe, const char *key);
+
+/* Vblanks, through DRM_IOCTL_WAIT_VBLANK: 0 or -errno. */
+int __igt_osprey_wait_vblank(int fd, unsigned int pipe, uint32_t type,
+			     uint32_t sequence, uint32_t *seq, uint64_t *ts_us);
+uint32_t igt_osprey_vblank_count(int fd, unsigned int pipe, uint64_t *ts_us);
+uint32_t igt_osprey_wait_vblank(int fd, unsigned int pipe, uint32_t n,
+				uint64_t *ts_us);
+
+/* Events on the DRM file: page flips (and atomic commits), vblanks. */
+
+/**
+ * struct igt_osprey_event - a DRM_EVENT_FLIP_COMPLETE or DRM_EVENT_VBLANK
+ * @type: DRM_EVENT_*
+ * @sequence: the vblank it happened at
+ * @ts_us: that vblank's CLOCK_MONOTONIC time, in microseconds
+ * @crtc_id: the CRTC (flip events)
+ * @user_data: what the request passed
+ */
+struct igt_osprey_event {
+	uint32_t type;
+	uint32_t sequence;
+	uint64_t ts_us;
+	uint32_t crtc_id;
+	uint64_t user_data;
+};
+
+int igt_osprey_read_event(int fd, int timeout_ms, struct igt_osprey_event *ev);
+
+/* Writeback: a sync_file fence to wait for. */
+int igt_osprey_fence_wait(int fence, int timeout_ms);
+
+/* Hotplug uevents (NETLINK_KOBJECT_UEVENT) of a DRM card. */
+int igt_osprey_uevent_open(void);
+void igt_osprey_uevent_drain(int sock);
+int igt_osprey_uevent_wait_hotplug(int sock, int card, int timeout_ms);
+
+/*
+ * The host's screenshot service (tools/vm/guest.py, ScreenshotService): a
+ * request file in the directory named by OSPREY_HOST_SHARE, answered with
+ * a P6 PPM of a virtio-gpu scanout (the model's monitor cable shows pipe
+ * N on scanout N).
+ */
+const char *igt_osprey_host_share(void);
+int igt_osprey_host_screenshot(const char *name, unsigned int head,
+			       unsigned int timeout_ms, uint32_t **pixels,
+			       uint32_t *width, uint32_t *height);
 
 #endif /* IGT_OSPREY_H */

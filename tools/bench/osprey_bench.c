@@ -54,6 +54,10 @@
  *                              Osprey fd: the cost of any ioctl at all
  *   floor_pipe_pingpong        one byte sent to another thread and back,
  *                              over two pipes: the cost of a wake-up
+ *   display_vblank, display_flip, display_compose
+ *                              the display: vblank jitter, flip latency and
+ *                              the model's composition of a 1080p frame
+ *                              (display.c says what each measures)
  *
  * Osprey is used through its render node with its own ioctls (GEM_CREATE,
  * GEM_MMAP_OFFSET, and libosprey for VMs, queues, jobs and syncobjs); vgem
@@ -117,6 +121,7 @@
 
 #include <xf86drm.h>
 
+#include "bench.h"
 #include "coredump_parse.h"
 #include "libosprey.h"
 #include "osprey_drm.h"
@@ -128,7 +133,7 @@
 #define SZ_1M		(1024ull * 1024)
 #define SZ_64M		(64 * SZ_1M)
 
-#define RUNS		3	/* runs per figure; the median is reported */
+#define RUNS		BENCH_RUNS	/* runs per figure; the median is reported */
 #define RUN_SECONDS	1.0	/* a run lasts at least this long */
 #define BATCH_SECONDS	0.001	/* read the clock about this often */
 #define MAX_BATCH	1024ul	/* and at least every this many iterations */
@@ -577,6 +582,50 @@ static int single(const struct bench *b, const struct loop *loop,
 		return -1;
 	emit_bench(&m);
 	return 0;
+}
+
+static double percentile(const double *sorted, unsigned int n, unsigned int pct);
+
+/* For bench.h: report a failure with no driver. */
+int bench_fail(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "osprey_bench: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	if (err)
+		fprintf(stderr, ": %s", strerror(err));
+	fputc('\n', stderr);
+	return -1;
+}
+
+/* For bench.h: CLOCK_MONOTONIC in seconds. */
+double bench_now(void)
+{
+	return now();
+}
+
+/* For bench.h: print a figure measured elsewhere, the median of its runs. */
+void bench_emit(const char *name, const char *unit, const double runs[BENCH_RUNS])
+{
+	struct loop loop = { .unit = unit };
+	struct measure m = { .loop = &loop };
+
+	snprintf(m.name, sizeof(m.name), "%s", name);
+	memcpy(m.runs, runs, sizeof(m.runs));
+	take_median(&m);
+	emit_bench(&m);
+}
+
+/* For bench.h: the @pct-th percentile of @n samples, which it sorts. */
+double bench_percentile(double *samples, unsigned int n, unsigned int pct)
+{
+	if (!n)
+		return 0;
+	qsort(samples, n, sizeof(samples[0]), cmp_double);
+	return percentile(samples, n, pct);
 }
 
 /* Loops for cheap operations, counted in operations per second or in ns. */
@@ -1750,6 +1799,21 @@ static void emit_cross_ratios(void)
 			   pp->median, LATENCY_RATIO_GOAL, true);
 }
 
+static int bench_display_vblank_fn(const struct bench *b)
+{
+	return bench_display_vblank(b->name);
+}
+
+static int bench_display_flip_fn(const struct bench *b)
+{
+	return bench_display_flip(b->name);
+}
+
+static int bench_display_compose_fn(const struct bench *b)
+{
+	return bench_display_compose(b->name);
+}
+
 static const struct bench benches[] = {
 	{ "bo_create_close_4k", NEED_OSPREY | NEED_VGEM,
 	  bench_bo_create_close, SZ_4K },
@@ -1771,6 +1835,9 @@ static const struct bench benches[] = {
 	{ "hang_recovery", NEED_GPU, bench_hang_recovery, 0 },
 	{ "floor_ioctl_roundtrip", NEED_OSPREY, bench_floor_ioctl, 0 },
 	{ "floor_pipe_pingpong", 0, bench_floor_pipe, 0 },
+	{ "display_vblank", 0, bench_display_vblank_fn, 0 },
+	{ "display_flip", 0, bench_display_flip_fn, 0 },
+	{ "display_compose", 0, bench_display_compose_fn, 0 },
 };
 
 static void print_usage(FILE *f)
