@@ -1006,13 +1006,20 @@ static void test_screenshot(void)
 	r[1] = ref_plane(s.p->plane_id[1], &overlay, 400, 300, 320, 240, 0, 0);
 	screenshot_matches(&s, r, 2, "osprey_kms_crc-pipe0-a");
 
-	/* The picture changes: so does the screenshot (it is not stale). */
-	req = drmModeAtomicAlloc();
-	show(req, &s, IGT_OSPREY_PLANE_OVERLAY, &overlay, -100, 600, 320, 240, 0, 0);
-	commit(req);
-	drmModeAtomicFree(req);
-	r[1] = ref_plane(s.p->plane_id[1], &overlay, -100, 600, 320, 240, 0, 0);
-	screenshot_matches(&s, r, 2, "osprey_kms_crc-pipe0-b");
+	/*
+	 * The picture changes: so does the screenshot (it is not stale). Not
+	 * on the debug kernel, where reading a screenshot through 9p takes
+	 * about ten seconds.
+	 */
+	if (slow == 1) {
+		req = drmModeAtomicAlloc();
+		show(req, &s, IGT_OSPREY_PLANE_OVERLAY, &overlay, -100, 600, 320, 240,
+		     0, 0);
+		commit(req);
+		drmModeAtomicFree(req);
+		r[1] = ref_plane(s.p->plane_id[1], &overlay, -100, 600, 320, 240, 0, 0);
+		screenshot_matches(&s, r, 2, "osprey_kms_crc-pipe0-b");
+	}
 	igt_osprey_crc_stop(&s.crc);
 	free(s.ref);
 
