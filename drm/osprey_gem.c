@@ -354,8 +354,10 @@ static int osprey_debugfs_gem_objects(struct seq_file *m, void *unused)
 static int osprey_debugfs_gem_count(struct seq_file *m, void *unused)
 {
 	struct drm_debugfs_entry *entry = m->private;
+	struct osprey_device *odev = to_osprey_device(entry->dev);
 
-	seq_printf(m, "%d\n", atomic_read(&to_osprey_device(entry->dev)->gem.count));
+	/* What files made: the display's page tables follow the screen. */
+	seq_printf(m, "%d\n", atomic_read(&odev->gem.count) - atomic_read(&odev->kernel_pts));
 	return 0;
 }
 

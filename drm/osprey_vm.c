@@ -70,18 +70,27 @@ static void osprey_pt_release(struct osprey_pt *pt)
 		dma_unmap_page(pt->base.dev->dev, pt->dma, PAGE_SIZE,
 			       DMA_BIDIRECTIONAL);
 	kfree(pt->children);
+	if (pt->tally)
+		atomic_dec(pt->tally);
 }
 
 TGEM_DEFINE_INTERNAL_TYPE(osprey_pt, base, osprey_gem_device, osprey_pt_release);
 
-/* A zeroed table of @level, with a child array unless it is an L2. */
-static struct osprey_pt *osprey_pt_new(struct drm_device *drm, int level)
+/*
+ * A zeroed table of @level, with a child array unless it is an L2; counted
+ * in @tally (&osprey_device.kernel_pts) if it is a kernel VM's.
+ */
+static struct osprey_pt *osprey_pt_new(struct drm_device *drm, int level, atomic_t *tally)
 {
 	struct osprey_pt *pt = osprey_pt_create(drm, PAGE_SIZE);
 	dma_addr_t dma;
 
 	if (IS_ERR(pt))
 		return pt;
+	if (tally) {
+		atomic_inc(tally);
+		pt->tally = tally;
+	}
 	if (level < 2) {
 		pt->children = kcalloc(OSPREY_PT_ENTRIES, sizeof(*pt->children),
 				       GFP_KERNEL);
@@ -135,7 +144,7 @@ static struct osprey_pt *osprey_vm_table(struct osprey_vm *vm, u64 va, int level
 		if (!child) {
 			if (!alloc)
 				return NULL;
-			child = osprey_pt_new(&vm->odev->drm, l + 1);
+			child = osprey_pt_new(&vm->odev->drm, l + 1, vm->root->tally);
 			if (IS_ERR(child))
 				return child;
 			WRITE_ONCE(pt->children[idx], child);
@@ -241,7 +250,7 @@ static struct osprey_vm *osprey_vm_new(struct osprey_device *odev)
 	if (!vm)
 		return ERR_PTR(-ENOMEM);
 
-	vm->root = osprey_pt_new(drm, 0);
+	vm->root = osprey_pt_new(drm, 0, NULL);
 	if (IS_ERR(vm->root)) {
 		struct osprey_pt *err = vm->root;
 
@@ -440,7 +449,7 @@ struct osprey_vm *osprey_vm_create_kernel(struct osprey_device *odev,
 	vm = kzalloc(sizeof(*vm), GFP_KERNEL);
 	if (!vm)
 		return ERR_PTR(-ENOMEM);
-	vm->root = osprey_pt_new(&odev->drm, 0);
+	vm->root = osprey_pt_new(&odev->drm, 0, &odev->kernel_pts);
 	if (IS_ERR(vm->root)) {
 		l1 = vm->root;
 		kfree(vm);

@@ -478,6 +478,14 @@ struct osprey_device {
 	struct tgem_device gem;
 
 	/**
+	 * @kernel_pts: Live page tables of kernel-owned VMs (the display's).
+	 * They come and go with what the display shows, whoever shows it
+	 * (the fbdev client restores its mode when the last file closes), so
+	 * the debugfs gem_count leaves them out: it counts what files made.
+	 */
+	atomic_t kernel_pts;
+
+	/**
 	 * @label_lock: Protects &osprey_bo_attrs.label of every object of
 	 * the device. A spinlock: labels are read while walking @gem, under
 	 * its mutex, and copied in and out in a few bytes.
@@ -593,6 +601,11 @@ struct osprey_pt {
 	dma_addr_t dma;
 	/** @children: L0 and L1: the tables the entries point to; L2: NULL. */
 	struct osprey_pt **children;
+	/**
+	 * @tally: &osprey_device.kernel_pts for a table of a kernel-owned VM
+	 * (the display's), NULL for a user VM's. Set once at creation.
+	 */
+	atomic_t *tally;
 };
 
 /**
