@@ -323,8 +323,12 @@ static void osprey_gem_show_one(struct drm_gem_object *obj,
 {
 	struct osprey_gem_walk *walk = arg;
 	struct osprey_bo_attrs *attrs = osprey_gem_attrs(obj);
+	const struct osprey_pt *pt = to_osprey_pt_const(obj);
 	char label[DRM_OSPREY_MAX_LABEL_SIZE] = "";
 
+	/* Like gem_count, what files made: not the display's page tables. */
+	if (pt && pt->tally)
+		return;
 	if (attrs) {
 		spin_lock(&walk->odev->label_lock);
 		strscpy(label, attrs->label);
